@@ -1,0 +1,74 @@
+// Host: the only door to the machine. Probes read through it; nothing else opens files or runs
+// processes.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace guestprep {
+
+/// What `stat`/`lstat` say about a path.
+struct FileStat {
+  enum class Type { kRegular, kDirectory, kSymlink, kOther };
+  Type type = Type::kOther;
+  std::uint32_t mode = 0;  ///< permission bits and special bits (07777)
+  std::uint32_t uid = 0;
+  std::uint32_t gid = 0;
+  std::uint64_t size = 0;
+};
+
+/// The outcome of a command that ran (a command that could not start is an Error instead).
+struct CommandResult {
+  int exit_code = 0;
+  std::string out;
+  std::string err;
+};
+
+/// Read-only access to a system: the live machine, an offline root, or a test fixture.
+/// Paths are absolute paths as seen by the audited system ("/etc/fstab").
+class Host {
+ public:
+  virtual ~Host() = default;
+
+  /// Largest file readFile accepts by default; configuration files are far smaller.
+  static constexpr std::size_t kDefaultMaxRead = 16 * 1024 * 1024;
+  /// Default time a command may take.
+  static constexpr std::chrono::milliseconds kDefaultTimeout{10000};
+
+  /// A short description for reports: "live system", "offline root /mnt/disk".
+  [[nodiscard]] virtual std::string describe() const = 0;
+  /// Whether /proc, /sys and commands reflect a running instance of the audited system.
+  [[nodiscard]] virtual bool hasRuntimeState() const = 0;
+
+  [[nodiscard]] virtual Result<std::string> readFile(
+      std::string_view path, std::size_t max_bytes = kDefaultMaxRead) const = 0;
+  /// Entry names (no "." or ".."), sorted.
+  [[nodiscard]] virtual Result<std::vector<std::string>> listDir(std::string_view path) const = 0;
+  /// Follows symlinks (inside the host's root).
+  [[nodiscard]] virtual Result<FileStat> stat(std::string_view path) const = 0;
+  /// Does not follow a final symlink.
+  [[nodiscard]] virtual Result<FileStat> lstat(std::string_view path) const = 0;
+  [[nodiscard]] virtual Result<std::string> readLink(std::string_view path) const = 0;
+  /// Runs argv (never through a shell) with a timeout. argv[0] is looked up in the system PATH.
+  [[nodiscard]] virtual Result<CommandResult> run(
+      const std::vector<std::string>& argv,
+      std::chrono::milliseconds timeout = kDefaultTimeout) const = 0;
+
+  /// True when the path exists (after following symlinks).
+  [[nodiscard]] bool exists(std::string_view path) const { return stat(path).has_value(); }
+  /// True when the path exists as an entry (a dangling symlink counts).
+  [[nodiscard]] bool entryExists(std::string_view path) const { return lstat(path).has_value(); }
+};
+
+/// The live system this process runs on.
+std::unique_ptr<Host> makeLiveHost();
+/// An offline root: every absolute path, symlinks included, resolves inside `dir`.
+Result<std::unique_ptr<Host>> makeRootHost(const std::string& dir);
+
+}  // namespace guestprep

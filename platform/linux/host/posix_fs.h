@@ -1,0 +1,27 @@
+// POSIX file access shared by the live and offline-root hosts: read, list, stat, readlink on
+// real paths of this machine, with errno turned into Error values.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "host/host.h"
+
+namespace guestprep::os_linux {
+
+/// Maps an errno from an operation on `what` to an Error.
+Error errnoError(int err, const std::string& what);
+
+Result<std::string> posixReadFile(const std::string& real_path, const std::string& shown_path,
+                                  std::size_t max_bytes);
+Result<std::vector<std::string>> posixListDir(const std::string& real_path,
+                                              const std::string& shown_path);
+Result<FileStat> posixStat(const std::string& real_path, const std::string& shown_path,
+                           bool follow);
+Result<std::string> posixReadLink(const std::string& real_path, const std::string& shown_path);
+
+/// Runs argv with a timeout on this machine (Boost.Process), in the C locale.
+Result<CommandResult> runCommand(const std::vector<std::string>& argv,
+                                 std::chrono::milliseconds timeout);
+
+}  // namespace guestprep::os_linux

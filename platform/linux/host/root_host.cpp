@@ -1,0 +1,152 @@
+// The offline-root host: every path resolved inside the root, symlinks included.
+#include "host/root_host.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <deque>
+
+#include "host/posix_fs.h"
+
+namespace guestprep::os_linux {
+
+namespace {
+
+constexpr int kMaxSymlinks = 40;  // as the kernel's ELOOP limit
+
+void pushComponents(std::string_view path, std::deque<std::string>& out, bool front) {
+  std::vector<std::string> parts;
+  std::size_t i = 0;
+  while (i <= path.size()) {
+    std::size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    std::string_view c = path.substr(i, j - i);
+    if (!c.empty() && c != ".") parts.emplace_back(c);
+    i = j + 1;
+  }
+  if (front) {
+    out.insert(out.begin(), parts.begin(), parts.end());
+  } else {
+    out.insert(out.end(), parts.begin(), parts.end());
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RootHost>> RootHost::open(const std::string& dir) {
+  char* real = ::realpath(dir.c_str(), nullptr);
+  if (!real) return std::unexpected(errnoError(errno, dir));
+  std::string root(real);
+  std::free(real);
+  struct stat st {};
+  if (::stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return fail(ErrorCode::kInvalidInput, "'" + dir + "' is not a directory");
+  }
+  if (root == "/") root.clear();
+  return std::unique_ptr<RootHost>(new RootHost(root));
+}
+
+std::string RootHost::describe() const {
+  return "offline root " + (root_.empty() ? std::string("/") : root_);
+}
+
+Result<std::string> RootHost::resolve(std::string_view path, bool follow_final) const {
+  if (path.empty() || path.front() != '/') {
+    return fail(ErrorCode::kInvalidInput, "not an absolute path: '" + std::string(path) + "'");
+  }
+  std::deque<std::string> todo;
+  pushComponents(path, todo, false);
+  std::vector<std::string> done;
+  int links = 0;
+  auto current = [&] {
+    std::string p = root_;
+    for (const auto& c : done) {
+      p += '/';
+      p += c;
+    }
+    return p;
+  };
+  while (!todo.empty()) {
+    std::string c = std::move(todo.front());
+    todo.pop_front();
+    if (c == "..") {
+      // ".." at the root stays at the root, as in a chroot.
+      if (!done.empty()) done.pop_back();
+      continue;
+    }
+    done.push_back(c);
+    std::string candidate = current();
+    struct stat st {};
+    if (::lstat(candidate.c_str(), &st) != 0) {
+      if (errno == ENOENT && todo.empty()) return candidate;
+      return std::unexpected(errnoError(errno, std::string(path)));
+    }
+    if (S_ISLNK(st.st_mode) && (follow_final || !todo.empty())) {
+      if (++links > kMaxSymlinks) {
+        return fail(ErrorCode::kIo, "'" + std::string(path) + "': too many levels of symlinks");
+      }
+      auto target = posixReadLink(candidate, std::string(path));
+      if (!target) return std::unexpected(target.error());
+      done.pop_back();
+      if (!target->empty() && target->front() == '/') done.clear();
+      pushComponents(*target, todo, true);
+    } else if (!todo.empty() && !S_ISDIR(st.st_mode)) {
+      return fail(ErrorCode::kNotFound, "'" + std::string(path) + "': not a directory on the way");
+    }
+  }
+  std::string p = current();
+  return p.empty() ? std::string("/") : p;
+}
+
+Result<std::string> RootHost::readFile(std::string_view path, std::size_t max_bytes) const {
+  auto real = resolve(path, true);
+  if (!real) return std::unexpected(real.error());
+  return posixReadFile(*real, std::string(path), max_bytes);
+}
+
+Result<std::vector<std::string>> RootHost::listDir(std::string_view path) const {
+  auto real = resolve(path, true);
+  if (!real) return std::unexpected(real.error());
+  return posixListDir(*real, std::string(path));
+}
+
+Result<FileStat> RootHost::stat(std::string_view path) const {
+  auto real = resolve(path, true);
+  if (!real) return std::unexpected(real.error());
+  // The resolved path has no symlink left in it; lstat so that nothing outside is followed.
+  return posixStat(*real, std::string(path), false);
+}
+
+Result<FileStat> RootHost::lstat(std::string_view path) const {
+  auto real = resolve(path, false);
+  if (!real) return std::unexpected(real.error());
+  return posixStat(*real, std::string(path), false);
+}
+
+Result<std::string> RootHost::readLink(std::string_view path) const {
+  auto real = resolve(path, false);
+  if (!real) return std::unexpected(real.error());
+  return posixReadLink(*real, std::string(path));
+}
+
+Result<CommandResult> RootHost::run(const std::vector<std::string>& argv,
+                                    std::chrono::milliseconds /*timeout*/) const {
+  return fail(ErrorCode::kUnsupported,
+              "'" + (argv.empty() ? std::string() : argv.front()) +
+                  "' was not run: commands of an offline root cannot run from here");
+}
+
+}  // namespace guestprep::os_linux
+
+namespace guestprep {
+
+Result<std::unique_ptr<Host>> makeRootHost(const std::string& dir) {
+  auto host = os_linux::RootHost::open(dir);
+  if (!host) return std::unexpected(host.error());
+  return std::unique_ptr<Host>(std::move(*host));
+}
+
+}  // namespace guestprep

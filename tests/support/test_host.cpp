@@ -1,0 +1,89 @@
+// TestHost: a fixture tree on disk plus recorded command outputs.
+#include "support/test_host.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+namespace guestprep::testing {
+
+namespace {
+
+std::string makeTempRoot() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "guestprep-test-XXXXXX").string();
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  return std::filesystem::canonical(tmpl).string();
+}
+
+}  // namespace
+
+TestHost::TestHost() : TestHost(makeTempRoot(), true) {}
+
+TestHost::TestHost(const std::filesystem::path& existing_root)
+    : TestHost(std::filesystem::canonical(existing_root).string(), false) {
+  std::filesystem::path cmds = existing_root / "commands.json";
+  if (std::filesystem::exists(cmds)) {
+    std::ifstream in(cmds);
+    nlohmann::json j = nlohmann::json::parse(in);
+    for (const auto& c : j) {
+      addCommand(c.at("argv").get<std::vector<std::string>>(),
+                 CommandResult{c.value("exit_code", 0), c.value("out", std::string()),
+                               c.value("err", std::string())});
+    }
+  }
+}
+
+TestHost::TestHost(std::string root, bool owned) : RootHost(std::move(root)), owned_(owned) {}
+
+TestHost::~TestHost() {
+  if (owned_) {
+    std::error_code ec;
+    std::filesystem::remove_all(root(), ec);
+  }
+}
+
+std::filesystem::path TestHost::hostPath(std::string_view path) const {
+  return std::filesystem::path(root()) / std::filesystem::path(path).relative_path();
+}
+
+TestHost& TestHost::addFile(std::string_view path, std::string_view content, unsigned mode) {
+  auto p = hostPath(path);
+  std::filesystem::create_directories(p.parent_path());
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  std::filesystem::permissions(p, static_cast<std::filesystem::perms>(mode));
+  return *this;
+}
+
+TestHost& TestHost::addDir(std::string_view path) {
+  std::filesystem::create_directories(hostPath(path));
+  return *this;
+}
+
+TestHost& TestHost::addSymlink(std::string_view path, std::string_view target) {
+  auto p = hostPath(path);
+  std::filesystem::create_directories(p.parent_path());
+  std::filesystem::remove(p);
+  std::filesystem::create_symlink(std::string(target), p);
+  return *this;
+}
+
+TestHost& TestHost::addCommand(std::vector<std::string> argv, CommandResult result) {
+  commands_[std::move(argv)] = std::move(result);
+  return *this;
+}
+
+Result<CommandResult> TestHost::run(const std::vector<std::string>& argv,
+                                    std::chrono::milliseconds /*timeout*/) const {
+  auto it = commands_.find(argv);
+  if (it == commands_.end()) {
+    return fail(ErrorCode::kNotFound,
+                "command '" + (argv.empty() ? std::string() : argv.front()) + "' is not installed");
+  }
+  return it->second;
+}
+
+}  // namespace guestprep::testing
