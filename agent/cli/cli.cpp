@@ -1,0 +1,239 @@
+// The guestprep command line (CLI11): audit, facts, policy list|show|validate.
+#include "cli.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "audit/audit.h"
+#include "core/clock.h"
+#include "core/version.h"
+#include "policy/policy.h"
+#include "report/report.h"
+#include "rules/registry.h"
+
+namespace guestprep {
+
+namespace {
+
+/// An error the user can fix (bad argument, bad policy, unreadable input): exit 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+constexpr const char* kExitCodesHelp =
+    "Exit codes: 0 ready for import, 1 not ready, 2 usage or policy error, 3 internal error.";
+
+std::string readInputFile(const std::string& path, const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError(std::string("cannot read ") + what + " '" + path + "'");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void writeOutput(const std::string& path, const std::string& text) {
+  if (path.empty() || path == "-") {
+    std::cout << text;
+    std::cout.flush();
+    return;
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) throw UsageError("cannot write the report to '" + path + "'");
+}
+
+bool looksLikeFile(const std::string& s) {
+  return s.find('/') != std::string::npos || s.ends_with(".yaml") || s.ends_with(".yml");
+}
+
+Policy loadPolicy(const std::string& name_or_file) {
+  Result<Policy> p = looksLikeFile(name_or_file)
+                         ? parsePolicy(readInputFile(name_or_file, "policy file"), name_or_file)
+                         : builtinPolicy(name_or_file);
+  if (!p) throw UsageError(p.error().message);
+  if (p->platform != "linux") {
+    throw UsageError("policy '" + p->id + "' is for " + p->platform +
+                     " systems; this guestprep audits linux");
+  }
+  return *p;
+}
+
+std::unique_ptr<Host> openHost(const std::string& root) {
+  if (root.empty()) return makeLiveHost();
+  auto h = makeRootHost(root);
+  if (!h) throw UsageError("--root: " + h.error().message);
+  return std::move(*h);
+}
+
+void setupLogging(int verbosity) {
+  auto logger = spdlog::stderr_color_mt("guestprep");
+  logger->set_pattern("guestprep: %l: %v");
+  logger->set_level(verbosity >= 2   ? spdlog::level::debug
+                    : verbosity == 1 ? spdlog::level::info
+                                     : spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+}
+
+bool useColour(const std::string& output) {
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  return (output.empty() || output == "-") && ::isatty(STDOUT_FILENO);
+}
+
+struct AuditArgs {
+  std::string policy{kDefaultLinuxPolicy};
+  std::string root;
+  std::string facts_file;
+  std::string format = "text";
+  std::string output;
+  std::string fail_on = "fail";
+};
+
+int runAudit(const AuditArgs& a, int verbosity) {
+  Policy policy = loadPolicy(a.policy);
+  Facts facts;
+  if (!a.facts_file.empty()) {
+    std::string text = readInputFile(a.facts_file, "facts file");
+    try {
+      facts = factsFromJson(nlohmann::json::parse(text));
+    } catch (const nlohmann::json::exception& e) {
+      throw UsageError("facts file '" + a.facts_file + "': " + e.what());
+    }
+  } else {
+    auto host = openHost(a.root);
+    spdlog::info("collecting facts from {}", host->describe());
+    facts = collectFacts(*host);
+  }
+  Report report;
+  report.generated_at = utcNow();
+  report.policy = &policy;
+  report.facts = &facts;
+  report.findings = evaluatePolicy(policy, facts);
+  report.verdict = decideVerdict(report.findings, a.fail_on == "warn" ? FailOn::kWarn
+                                                                        : FailOn::kFail);
+  if (a.format == "json") {
+    writeOutput(a.output, reportToJson(report).dump(2) + "\n");
+  } else {
+    writeOutput(a.output, renderText(report, {useColour(a.output), verbosity > 0}));
+  }
+  return report.verdict.ready ? kExitReady : kExitNotReady;
+}
+
+int runFacts(const std::string& root, const std::string& output) {
+  auto host = openHost(root);
+  Facts facts = collectFacts(*host);
+  writeOutput(output, nlohmann::json(facts).dump(2) + "\n");
+  return kExitReady;
+}
+
+int runPolicyShow(const std::string& name) {
+  std::string_view text = builtinPolicyText(name);
+  if (text.empty()) {
+    auto p = builtinPolicy(name);  // for the message listing the known names
+    throw UsageError(p ? "policy '" + name + "' is empty" : p.error().message);
+  }
+  std::cout << text;
+  return kExitReady;
+}
+
+int runPolicyValidate(const std::string& file) {
+  auto p = parsePolicy(readInputFile(file, "policy file"), file);
+  if (!p) throw UsageError(p.error().message);
+  std::cout << file << ": valid policy '" << p->id << "' version " << p->version << ", "
+            << p->rules.size() << " rules\n";
+  return kExitReady;
+}
+
+int runPolicyList() {
+  for (const auto& name : builtinPolicyNames()) {
+    auto p = builtinPolicy(name);
+    std::cout << name;
+    if (p) std::cout << "  " << p->platform << "  version " << p->version << "  " << p->title;
+    std::cout << "\n";
+  }
+  std::cout << "\nrule types:\n";
+  for (const auto& t : ruleTypes()) std::cout << "  " << t.name << "  " << t.summary << "\n";
+  return kExitReady;
+}
+
+}  // namespace
+
+int runCli(int argc, char** argv) {
+  CLI::App app{"guestprep: checks (and repairs) a server before its disk is imported into a "
+               "cloud as a custom image.\n" +
+               std::string(kExitCodesHelp)};
+  app.set_version_flag("--version", std::string("guestprep ") + kVersion);
+  app.require_subcommand(1);
+  app.footer(kExitCodesHelp);
+  int verbosity = 0;
+  app.add_flag("-v,--verbose", verbosity, "More log output on stderr (-vv for debug)");
+
+  AuditArgs audit;
+  auto* audit_cmd = app.add_subcommand(
+      "audit", "Audit this system (or an offline root, or saved facts) against a policy");
+  audit_cmd->add_option("--policy", audit.policy, "Built-in policy name or a policy YAML file")
+      ->capture_default_str();
+  auto* root_opt = audit_cmd->add_option("--root", audit.root,
+                                         "Audit the system mounted at DIR (offline)");
+  auto* facts_opt = audit_cmd->add_option("--facts", audit.facts_file,
+                                          "Evaluate facts saved by `guestprep facts`");
+  root_opt->excludes(facts_opt);
+  audit_cmd->add_option("--format", audit.format, "Report format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  audit_cmd->add_option("--output", audit.output, "Write the report to FILE instead of stdout");
+  audit_cmd->add_option("--fail-on", audit.fail_on, "What makes the verdict 'not ready'")
+      ->check(CLI::IsMember({"fail", "warn"}))
+      ->capture_default_str();
+  audit_cmd->add_flag("-v,--verbose", verbosity, "Show evidence of passing checks; more logs");
+
+  std::string facts_root, facts_output;
+  auto* facts_cmd = app.add_subcommand("facts", "Print the typed facts snapshot as JSON");
+  facts_cmd->add_option("--root", facts_root, "Collect from the system mounted at DIR");
+  facts_cmd->add_option("--output", facts_output, "Write to FILE instead of stdout");
+
+  auto* policy_cmd = app.add_subcommand("policy", "Built-in policies and policy files");
+  policy_cmd->require_subcommand(1);
+  auto* list_cmd = policy_cmd->add_subcommand("list", "List built-in policies and rule types");
+  std::string show_name, validate_file;
+  auto* show_cmd = policy_cmd->add_subcommand("show", "Print a built-in policy's YAML");
+  show_cmd->add_option("NAME", show_name, "Policy name")->required();
+  auto* validate_cmd = policy_cmd->add_subcommand("validate", "Check a policy file");
+  validate_cmd->add_option("FILE", validate_file, "Policy YAML file")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  setupLogging(verbosity);
+  try {
+    if (*audit_cmd) return runAudit(audit, verbosity);
+    if (*facts_cmd) return runFacts(facts_root, facts_output);
+    if (*list_cmd) return runPolicyList();
+    if (*show_cmd) return runPolicyShow(show_name);
+    if (*validate_cmd) return runPolicyValidate(validate_file);
+  } catch (const UsageError& e) {
+    std::cerr << "guestprep: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "guestprep: internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
+  return kExitUsage;
+}
+
+}  // namespace guestprep

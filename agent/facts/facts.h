@@ -32,6 +32,9 @@ struct SourceRef {
 };
 
 /// A file that could not be read or parsed; the rest of the probe went on.
+/// `line` 0 means the file as a whole could not be (fully) read, so facts drawn from it may be
+/// incomplete and rules that depend on it report an error rather than a pass; a line number means
+/// one line was malformed and skipped.
 struct ConfigProblem {
   std::string file;
   int line = 0;

@@ -1,0 +1,39 @@
+// The audit: collect Facts from a Host (platform probes), evaluate a policy's rules over them,
+// and decide the verdict.
+#pragma once
+
+#include <vector>
+
+#include "facts/facts.h"
+#include "host/host.h"
+#include "policy/policy.h"
+#include "rules/finding.h"
+
+namespace guestprep {
+
+/// What counts against readiness: failures only, or warnings too (`--fail-on`).
+enum class FailOn { kFail, kWarn };
+
+struct Verdict {
+  bool ready = false;
+  FailOn fail_on = FailOn::kFail;
+  int pass = 0;
+  int fail = 0;
+  int warn = 0;
+  int not_applicable = 0;
+  int error = 0;
+  std::string summary;  ///< "READY for import" / "NOT READY for import: 2 failed, ..."
+};
+
+/// Runs every rule of the policy over the facts. A rule that throws becomes an error finding and
+/// the run goes on. A rule with severity "warn" reports a failure as a warning.
+std::vector<Finding> evaluatePolicy(const Policy& policy, const Facts& facts);
+
+/// Ready when no finding fails and none could not be evaluated (at severity fail); with
+/// FailOn::kWarn, warnings count too.
+Verdict decideVerdict(const std::vector<Finding>& findings, FailOn fail_on);
+
+/// Collects Facts through the host: implemented by the platform (platform/<os>/probes).
+Facts collectFacts(const Host& host);
+
+}  // namespace guestprep

@@ -1,0 +1,37 @@
+// The JSON report: the contract for pipelines (schema in docs/report-schema.json).
+#include "core/version.h"
+#include "report/report.h"
+
+namespace guestprep {
+
+nlohmann::json reportToJson(const Report& r) {
+  const Facts& f = *r.facts;
+  const Policy& p = *r.policy;
+  nlohmann::json j;
+  j["schema_version"] = kReportSchemaVersion;
+  j["tool"] = {{"name", "guestprep"}, {"version", kVersion}};
+  j["generated_at"] = r.generated_at;
+  j["policy"] = {{"id", p.id},         {"title", p.title}, {"version", p.version},
+                 {"source", p.source}, {"date", p.date},   {"origin", p.origin}};
+  j["host"] = {{"target", f.host},
+               {"runtime", f.runtime},
+               {"facts_collected_at", f.collected_at},
+               {"os", f.os.pretty_name.empty() ? f.os.name : f.os.pretty_name},
+               {"os_id", f.os.id},
+               {"os_version", f.os.version_id},
+               {"kernel", f.os.kernel},
+               {"arch", f.os.arch},
+               {"hostname", f.os.hostname}};
+  j["verdict"] = {{"ready", r.verdict.ready},
+                  {"fail_on", r.verdict.fail_on == FailOn::kWarn ? "warn" : "fail"},
+                  {"summary", r.verdict.summary}};
+  j["counts"] = {{"pass", r.verdict.pass},
+                 {"fail", r.verdict.fail},
+                 {"warn", r.verdict.warn},
+                 {"not-applicable", r.verdict.not_applicable},
+                 {"error", r.verdict.error}};
+  j["findings"] = r.findings;
+  return j;
+}
+
+}  // namespace guestprep

@@ -1,0 +1,29 @@
+// The rule registry: one explicit table of every rule type (no static self-registration).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "facts/facts.h"
+#include "policy/params.h"
+#include "rules/finding.h"
+
+namespace guestprep {
+
+/// A rule type is pure: typed parameters and Facts in, an Outcome out. It never touches the host.
+using EvaluateFn = Outcome (*)(const Facts& facts, const Params& params);
+
+struct RuleType {
+  std::string_view name;     ///< "nic.count"
+  std::string_view summary;  ///< one line for `policy show` and docs
+  std::vector<ParamSpec> params;
+  EvaluateFn evaluate = nullptr;
+  std::string_view remediation;  ///< default remediation text
+};
+
+/// Every rule type, in one table (rules/registry.cpp).
+const std::vector<RuleType>& ruleTypes();
+/// The rule type of that name, or nullptr.
+const RuleType* findRuleType(std::string_view name);
+
+}  // namespace guestprep
