@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what guestprep needs on Debian 12 (run as root): the build dependencies, and with
+# --test also what the test suite needs (GoogleTest, Google Benchmark, python3-jsonschema for the
+# report-schema check, debootstrap for the real Debian root).
+set -euo pipefail
+want_tests=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) want_tests=1 ;;
+    -h|--help) echo "usage: $0 [--test]"; exit 0 ;;
+    *) echo "$0: unknown argument '$arg'" >&2; exit 2 ;;
+  esac
+done
+if [ "$(id -u)" -ne 0 ]; then
+  echo "$0: run as root (it installs Debian packages)" >&2
+  exit 2
+fi
+pkgs=(build-essential cmake ninja-build pkg-config
+      libyaml-cpp-dev libspdlog-dev libfmt-dev libboost1.81-dev nlohmann-json3-dev libcli11-dev)
+if [ "$want_tests" = 1 ]; then
+  pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema debootstrap)
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${pkgs[@]}"

@@ -1,0 +1,121 @@
+// The command line as a user meets it: help, version, exit codes, policy commands, bad input.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "support/run_binary.h"
+
+namespace guestprep::testing {
+namespace {
+
+std::string writeTemp(const std::string& name, const std::string& content) {
+  std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+  return path;
+}
+
+TEST(Cli, HelpAndVersion) {
+  CommandResult help = runGuestprep({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("audit"), std::string::npos);
+  EXPECT_NE(help.out.find("Exit codes: 0 ready"), std::string::npos) << help.out;
+  CommandResult version = runGuestprep({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out.rfind("guestprep ", 0), 0u) << version.out;
+  CommandResult audit_help = runGuestprep({"audit", "--help"});
+  EXPECT_EQ(audit_help.exit_code, 0);
+  for (const char* opt : {"--policy", "--root", "--facts", "--format", "--output", "--fail-on"}) {
+    EXPECT_NE(audit_help.out.find(opt), std::string::npos) << opt;
+  }
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  EXPECT_EQ(runGuestprep({}).exit_code, 2);
+  EXPECT_EQ(runGuestprep({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(runGuestprep({"audit", "--format", "xml"}).exit_code, 2);
+  EXPECT_EQ(runGuestprep({"audit", "--fail-on", "never"}).exit_code, 2);
+  CommandResult both = runGuestprep({"audit", "--root", "/tmp", "--facts", "/tmp/x.json"});
+  EXPECT_EQ(both.exit_code, 2);
+  CommandResult no_root = runGuestprep({"audit", "--root", "/nonexistent/guestprep-root"});
+  EXPECT_EQ(no_root.exit_code, 2);
+  EXPECT_NE(no_root.err.find("/nonexistent/guestprep-root"), std::string::npos) << no_root.err;
+  EXPECT_TRUE(no_root.out.empty()) << "nothing on stdout when the audit did not run";
+}
+
+TEST(Cli, BadPolicyFileExitsTwoWithFileLineColumn) {
+  std::string path = writeTemp("bad-policy.yaml",
+                               "id: x\ntitle: X\nversion: '1'\nsource: s\ndate: d\nplatform: linux\n"
+                               "rules:\n  - id: a\n    requirement: L-NIC\n    type: nic.count\n"
+                               "    params:\n      max: lots\n");
+  CommandResult r = runGuestprep({"audit", "--policy", path, "--root", fixtureRoot("rhel7")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(path + ":12:12"), std::string::npos) << r.err;
+  CommandResult v = runGuestprep({"policy", "validate", path});
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_NE(v.err.find("must be an integer"), std::string::npos) << v.err;
+}
+
+TEST(Cli, PolicyCommands) {
+  CommandResult list = runGuestprep({"policy", "list"});
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_NE(list.out.find("aliyun-ecs-linux"), std::string::npos);
+  EXPECT_NE(list.out.find("nic.count"), std::string::npos);
+  CommandResult show = runGuestprep({"policy", "show", "aliyun-ecs-linux"});
+  EXPECT_EQ(show.exit_code, 0);
+  EXPECT_NE(show.out.find("requirement: L-NIC"), std::string::npos);
+  // The shown text is itself a valid policy.
+  std::string path = writeTemp("shown.yaml", show.out);
+  CommandResult valid = runGuestprep({"policy", "validate", path});
+  EXPECT_EQ(valid.exit_code, 0) << valid.err;
+  EXPECT_EQ(runGuestprep({"policy", "show", "nope"}).exit_code, 2);
+}
+
+TEST(Cli, ExitCodeFollowsVerdictAndFailOn) {
+  // rhel7 is ready; its only non-pass findings are none, so --fail-on warn keeps it ready.
+  EXPECT_EQ(runGuestprep({"audit", "--root", fixtureRoot("rhel7")}).exit_code, 0);
+  EXPECT_EQ(runGuestprep({"audit", "--root", fixtureRoot("rhel6")}).exit_code, 1);
+  // A policy keeping only the rules rhel6 fails with warn severity: ready unless --fail-on warn.
+  std::string path = writeTemp("warn-only.yaml",
+                               "id: w\ntitle: W\nversion: '1'\nsource: s\ndate: d\nplatform: linux\n"
+                               "rules:\n  - id: ipv6\n    requirement: L-IPV6\n"
+                               "    type: ipv6.disabled\n");
+  EXPECT_EQ(runGuestprep({"audit", "--policy", path, "--root", fixtureRoot("rhel6")}).exit_code, 0);
+  EXPECT_EQ(runGuestprep({"audit", "--policy", path, "--root", fixtureRoot("rhel6"),
+                          "--fail-on", "warn"})
+                .exit_code,
+            1);
+}
+
+TEST(Cli, TextReportIsPlainWhenNotATerminal) {
+  CommandResult r = runGuestprep({"audit", "--root", fixtureRoot("rhel6")});
+  EXPECT_EQ(r.out.find("\033["), std::string::npos) << "colour codes on a pipe";
+  EXPECT_NE(r.out.find("NOT READY for import"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("FAIL  L-NIC"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("what to do:"), std::string::npos);
+  EXPECT_EQ(r.err.find("NOT READY"), std::string::npos) << "the report must not go to stderr";
+}
+
+TEST(Cli, OutputFileGetsTheReportAndStdoutStaysEmpty) {
+  std::string path = ::testing::TempDir() + "/report.json";
+  std::filesystem::remove(path);
+  CommandResult r = runGuestprep(
+      {"audit", "--root", fixtureRoot("rhel7"), "--format", "json", "--output", path});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(r.out.empty());
+  std::ifstream in(path);
+  nlohmann::json j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["verdict"]["ready"], true);
+}
+
+TEST(Cli, MalformedFactsFileExitsTwo) {
+  std::string path = writeTemp("bad-facts.json", "{\"schema_version\": 1, \"tool_version\": ");
+  CommandResult r = runGuestprep({"audit", "--facts", path});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(path), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("line 1"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace guestprep::testing

@@ -1,0 +1,79 @@
+// A real Debian 12 root made by debootstrap, audited offline with --root: the assertions are about
+// what that system really has (ifupdown enabled, no NIC configured, no IPv6 settings).
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "audit/audit.h"
+#include "facts/facts.h"
+#include "support/run_binary.h"
+
+namespace guestprep::testing {
+namespace {
+
+std::string debianRoot() {
+  std::ifstream in(GUESTPREP_DEBIAN_ROOT_FILE);
+  std::string path;
+  std::getline(in, path);
+  return path;
+}
+
+class DebianRoot : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = debianRoot();
+    ASSERT_FALSE(root_.empty()) << "the debian_root_build test did not produce a root; run it "
+                                   "(ctest -R debian_root_build) and check debootstrap";
+  }
+  std::string root_;
+};
+
+TEST_F(DebianRoot, FactsDescribeTheRealSystem) {
+  CommandResult r = runGuestprep({"facts", "--root", root_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Facts f = factsFromJson(nlohmann::json::parse(r.out));
+  EXPECT_EQ(f.os.id, "debian");
+  EXPECT_EQ(f.os.version_id, "12");
+  EXPECT_EQ(f.os.source, "/etc/os-release");
+  EXPECT_FALSE(f.runtime);
+  EXPECT_EQ(f.os.hostname, "guestprep-test");
+  // debootstrap installed ifupdown and enabled networking.service; nothing configures a NIC.
+  bool eni_in_use = false;
+  for (const auto& s : f.network.stacks) {
+    if (s.name == "eni") {
+      eni_in_use = s.in_use;
+      EXPECT_NE(s.evidence.find("networking"), std::string::npos) << s.evidence;
+    }
+    if (s.name == "netplan" || s.name == "networkmanager" || s.name == "networkd") {
+      EXPECT_FALSE(s.in_use) << s.name << ": " << s.evidence;
+    }
+  }
+  EXPECT_TRUE(eni_in_use);
+  for (const auto& c : f.network.configs) {
+    EXPECT_TRUE(c.kind == "loopback" || c.name == "lo") << c.name << " in " << c.source.file;
+  }
+  EXPECT_TRUE(f.network.persistent_net_rules.empty());
+  EXPECT_FALSE(f.network.cloud_init_network);
+  EXPECT_FALSE(f.network.runtime_nics.ok());
+  EXPECT_NE(f.network.runtime_nics.error.find("offline"), std::string::npos)
+      << f.network.runtime_nics.error;
+}
+
+TEST_F(DebianRoot, AuditGivesTheNetworkVerdicts) {
+  int exit_code = -1;
+  nlohmann::json report = auditJson({"--root", root_}, &exit_code);
+  EXPECT_EQ(exit_code, 1) << report.dump(2);
+  EXPECT_EQ(report["host"]["os_id"], "debian");
+  EXPECT_EQ(findingFor(report, "L-NIC")["status"], "pass");
+  nlohmann::json dhcp = findingFor(report, "L-DHCP");
+  EXPECT_EQ(dhcp["status"], "fail") << dhcp.dump(2);
+  EXPECT_NE(dhcp["message"].get<std::string>().find("no NIC is configured"), std::string::npos);
+  EXPECT_EQ(findingFor(report, "X-NETPIN")["status"], "pass");
+  EXPECT_EQ(findingFor(report, "L-IPV6")["status"], "warn");
+  std::string complaint = validateReportSchema(report.dump());
+  if (complaint.starts_with("SKIP")) GTEST_SKIP() << complaint;
+  EXPECT_EQ(complaint, "");
+}
+
+}  // namespace
+}  // namespace guestprep::testing
