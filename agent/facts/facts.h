@@ -145,6 +145,9 @@ struct NetworkFacts {
   std::vector<PersistentNetRule> persistent_net_rules;
   std::vector<SysctlSetting> sysctl;  ///< IPv6-related settings in application order
   std::vector<KernelCmdline> boot_cmdlines;
+  /// Problems reading the boot loader configuration (so `boot_cmdlines` may be incomplete);
+  /// kept apart from `problems`, which are about interface configuration files.
+  std::vector<ConfigProblem> boot_problems;
   bool cloud_init_network = false;  ///< cloud-init installed and allowed to configure the network
   std::string cloud_init_evidence;
   Observed<std::vector<RuntimeNic>> runtime_nics;

@@ -73,9 +73,12 @@ Outcome evaluateIpv6Disabled(const Facts& facts, const Params& params) {
   // Interfaces whose boot configuration asks for IPv6 addresses.
   BootNetwork view = deriveBootNetwork(net, {});
   std::vector<Evidence> configured;
+  std::string configured_names;
   for (const NicConfig* c : view.active) {
     if (c->ipv6 == AddrMethod::kStatic || c->ipv6 == AddrMethod::kDhcp ||
         c->ipv6 == AddrMethod::kAuto) {
+      configured_names += (configured_names.empty() ? "" : ", ") + c->name + " (" +
+                          toString(c->ipv6) + ")";
       Evidence e = configEvidence(*c);
       e.text = c->stack + ": " + c->name + " is configured for IPv6 (" + toString(c->ipv6) + ")";
       configured.push_back(e);
@@ -104,8 +107,7 @@ Outcome evaluateIpv6Disabled(const Facts& facts, const Params& params) {
       "the interface configuration (IPV6INIT=no, no inet6 stanza, dhcp6: false).";
   if (!configured.empty() && !off_at_boot) {
     out.status = Status::kFail;
-    out.message = std::to_string(configured.size()) +
-                  " interface configuration(s) request IPv6 addresses at boot";
+    out.message = "IPv6 addresses are requested at boot for " + configured_names;
     out.evidence.insert(out.evidence.end(), configured.begin(), configured.end());
     out.evidence.insert(out.evidence.end(), runtime.begin(), runtime.end());
     return out;
@@ -113,7 +115,8 @@ Outcome evaluateIpv6Disabled(const Facts& facts, const Params& params) {
   if (!runtime.empty()) {
     out.status = params.getString("runtime_addresses") == "fail" ? Status::kFail : Status::kWarn;
     out.message = std::to_string(runtime.size()) + " global IPv6 address(es) are assigned now" +
-                  (off_at_boot ? " (IPv6 is disabled for the next boot)" : "");
+                  (off_at_boot ? " (IPv6 is disabled for the next boot)"
+                               : ", and IPv6 is not disabled for the next boot");
     out.evidence.insert(out.evidence.end(), runtime.begin(), runtime.end());
     return out;
   }

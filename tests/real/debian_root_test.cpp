@@ -49,9 +49,18 @@ TEST_F(DebianRoot, FactsDescribeTheRealSystem) {
     }
   }
   EXPECT_TRUE(eni_in_use);
+  // systemd ships networkd's own examples (80-container-*.network, 80-wifi-adhoc.network) in
+  // /usr/lib/systemd/network; networkd is not enabled, so they do not configure anything.
+  int vendor_networkd = 0;
   for (const auto& c : f.network.configs) {
+    if (c.stack == "networkd") {
+      EXPECT_EQ(c.source.file.rfind("/usr/lib/systemd/network/", 0), 0u) << c.source.file;
+      ++vendor_networkd;
+      continue;
+    }
     EXPECT_TRUE(c.kind == "loopback" || c.name == "lo") << c.name << " in " << c.source.file;
   }
+  EXPECT_GT(vendor_networkd, 0) << "systemd 252 ships 80-container-*.network";
   EXPECT_TRUE(f.network.persistent_net_rules.empty());
   EXPECT_FALSE(f.network.cloud_init_network);
   EXPECT_FALSE(f.network.runtime_nics.ok());
