@@ -97,8 +97,10 @@ BootServiceState sysvServiceState(const Host& host, std::string_view name) {
     st.evidence = "no init script " + std::string(name);
     return st;
   }
+  // Runlevel 3 and 5 (RHEL, SUSE), 2 (Debian's default), and S (Debian's insserv starts early
+  // services such as networking from rcS.d).
   for (std::string_view rc : {"/etc/rc.d/rc3.d", "/etc/rc3.d", "/etc/rc.d/rc5.d", "/etc/rc5.d",
-                              "/etc/rc2.d", "/etc/init.d/rc3.d", "/etc/init.d/rc5.d"}) {
+                              "/etc/rc2.d", "/etc/rcS.d", "/etc/init.d/rc3.d", "/etc/init.d/rc5.d"}) {
     auto entries = host.listDir(rc);
     if (!entries) continue;
     for (const std::string& e : *entries) {

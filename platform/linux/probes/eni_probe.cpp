@@ -170,20 +170,6 @@ class Reader {
   int files_read_ = 0;
 };
 
-// Debian's insserv puts networking in rcS.d (Default-Start: S), which sysvServiceState does not
-// look at.
-bool rcsLink(const Host& host, std::string& where) {
-  auto entries = host.listDir("/etc/rcS.d");
-  if (!entries) return false;
-  for (const std::string& e : *entries) {
-    if (e.size() > 3 && e[0] == 'S' && e.substr(3) == "networking") {
-      where = "/etc/rcS.d/" + e;
-      return true;
-    }
-  }
-  return false;
-}
-
 // Whether ifupdown's boot job runs: systemd's networking.service, upstart's networking job
 // (Ubuntu 12.04/14.04), or the SysV networking script.
 BootServiceState bootJob(const Host& host) {
@@ -201,13 +187,7 @@ BootServiceState bootJob(const Host& host) {
     }
     return st;
   }
-  BootServiceState st = sysvServiceState(host, "networking");
-  std::string where;
-  if (st.installed && !st.enabled && rcsLink(host, where)) {
-    st.enabled = true;
-    st.evidence = where;
-  }
-  return st;
+  return sysvServiceState(host, "networking");
 }
 
 NetworkStack stackState(const Host& host, int files_read) {

@@ -232,6 +232,10 @@ void probeIfcfgRedHat(const Host& host, NetworkFacts& facts) {
     bool nm_reads = readers.nm && !isNo(src.vars.get("NM_CONTROLLED"));
     defaults.ipv6init_default = !nm_reads;
     configs.push_back(parseIfcfg(src.vars, src.path, src.ifname, IfcfgFlavour::kRedHat, defaults));
+    if (!readers.initscripts && readers.nm && !nm_reads) {
+      // Only NetworkManager runs at boot and it leaves this file alone: nothing brings it up.
+      configs.back().nic.starts_at_boot = false;
+    }
   }
   appendAll(configs, facts);
   facts.stacks.push_back({"ifcfg", readers.initscripts || readers.nm, readers.evidence});
