@@ -36,11 +36,17 @@ void BM_AuditLiveMachine(benchmark::State& state) {
 }
 
 BENCHMARK_CAPTURE(BM_AuditFixtureRoot, rhel6, "rhel6")
-    ->Unit(benchmark::kMillisecond)->Repetitions(15)->ReportAggregatesOnly(true);
+    ->Unit(benchmark::kMillisecond)
+    ->Repetitions(15)
+    ->ReportAggregatesOnly(true);
 BENCHMARK_CAPTURE(BM_AuditFixtureRoot, ubuntu18, "ubuntu18")
-    ->Unit(benchmark::kMillisecond)->Repetitions(15)->ReportAggregatesOnly(true);
+    ->Unit(benchmark::kMillisecond)
+    ->Repetitions(15)
+    ->ReportAggregatesOnly(true);
 BENCHMARK(BM_AuditLiveMachine)
-    ->Unit(benchmark::kMillisecond)->Repetitions(15)->ReportAggregatesOnly(true);
+    ->Unit(benchmark::kMillisecond)
+    ->Repetitions(15)
+    ->ReportAggregatesOnly(true);
 
 }  // namespace
 }  // namespace guestprep

@@ -35,9 +35,9 @@ std::vector<Finding> evaluatePolicy(const Policy& policy, const Facts& facts) {
     f.evidence = std::move(o.evidence);
     if (f.status != Status::kPass && f.status != Status::kNotApplicable) {
       f.remediation = !rule.remediation.empty() ? rule.remediation
-                      : !o.remediation.empty() ? o.remediation
-                      : rule.rule_type ? std::string(rule.rule_type->remediation)
-                                       : std::string();
+                      : !o.remediation.empty()  ? o.remediation
+                      : rule.rule_type          ? std::string(rule.rule_type->remediation)
+                                                : std::string();
     }
     findings.push_back(std::move(f));
   }
@@ -50,10 +50,18 @@ Verdict decideVerdict(const std::vector<Finding>& findings, FailOn fail_on) {
   int blocking_errors = 0;
   for (const Finding& f : findings) {
     switch (f.status) {
-      case Status::kPass: ++v.pass; break;
-      case Status::kFail: ++v.fail; break;
-      case Status::kWarn: ++v.warn; break;
-      case Status::kNotApplicable: ++v.not_applicable; break;
+      case Status::kPass:
+        ++v.pass;
+        break;
+      case Status::kFail:
+        ++v.fail;
+        break;
+      case Status::kWarn:
+        ++v.warn;
+        break;
+      case Status::kNotApplicable:
+        ++v.not_applicable;
+        break;
       case Status::kError:
         ++v.error;
         if (f.severity == "fail" || fail_on == FailOn::kWarn) ++blocking_errors;

@@ -8,9 +8,9 @@
 #include <iostream>
 #include <sstream>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "audit/audit.h"
 #include "core/clock.h"
@@ -118,8 +118,8 @@ int runAudit(const AuditArgs& a, int verbosity) {
   report.policy = &policy;
   report.facts = &facts;
   report.findings = evaluatePolicy(policy, facts);
-  report.verdict = decideVerdict(report.findings, a.fail_on == "warn" ? FailOn::kWarn
-                                                                        : FailOn::kFail);
+  report.verdict =
+      decideVerdict(report.findings, a.fail_on == "warn" ? FailOn::kWarn : FailOn::kFail);
   if (a.format == "json") {
     writeOutput(a.output, reportToJson(report).dump(2) + "\n");
   } else {
@@ -168,9 +168,10 @@ int runPolicyList() {
 }  // namespace
 
 int runCli(int argc, char** argv) {
-  CLI::App app{"guestprep: checks (and repairs) a server before its disk is imported into a "
-               "cloud as a custom image.\n" +
-               std::string(kExitCodesHelp)};
+  CLI::App app{
+      "guestprep: checks (and repairs) a server before its disk is imported into a "
+      "cloud as a custom image.\n" +
+      std::string(kExitCodesHelp)};
   app.set_version_flag("--version", std::string("guestprep ") + kVersion);
   app.require_subcommand(1);
   app.footer(kExitCodesHelp);
@@ -182,8 +183,8 @@ int runCli(int argc, char** argv) {
       "audit", "Audit this system (or an offline root, or saved facts) against a policy");
   audit_cmd->add_option("--policy", audit.policy, "Built-in policy name or a policy YAML file")
       ->capture_default_str();
-  auto* root_opt = audit_cmd->add_option("--root", audit.root,
-                                         "Audit the system mounted at DIR (offline)");
+  auto* root_opt =
+      audit_cmd->add_option("--root", audit.root, "Audit the system mounted at DIR (offline)");
   auto* facts_opt = audit_cmd->add_option("--facts", audit.facts_file,
                                           "Evaluate facts saved by `guestprep facts`");
   root_opt->excludes(facts_opt);

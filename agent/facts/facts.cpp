@@ -49,9 +49,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(KernelCmdline, source, args)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RuntimeNic, name, mac, physical, operstate)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Inet6Addr, address, ifname, prefix_len, scope)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(NetworkFacts, stacks, configs, problems, persistent_net_rules,
-                                   sysctl, boot_cmdlines, boot_problems,
-                                   cloud_init_network, cloud_init_evidence,
-                                   runtime_nics, runtime_ipv6, runtime_cmdline)
+                                   sysctl, boot_cmdlines, boot_problems, cloud_init_network,
+                                   cloud_init_evidence, runtime_nics, runtime_ipv6, runtime_cmdline)
 
 void to_json(nlohmann::json& j, const Facts& f) {
   j = nlohmann::json{{"schema_version", f.schema_version},

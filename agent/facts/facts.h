@@ -58,26 +58,26 @@ struct OsInfo {
 
 /// How an interface gets an address family at boot.
 enum class AddrMethod {
-  kUnknown,   ///< not stated or not understood
-  kNone,      ///< configured without addresses (bond slave, bridge port, manual/none)
-  kDhcp,      ///< DHCP (DHCPv6 for IPv6)
-  kStatic,    ///< static addresses
-  kAuto,      ///< IPv6 autoconfiguration (SLAAC / accept-ra) or NM "auto"
-  kLinkLocal, ///< link-local only
-  kDisabled,  ///< the family is explicitly disabled on this interface
+  kUnknown,    ///< not stated or not understood
+  kNone,       ///< configured without addresses (bond slave, bridge port, manual/none)
+  kDhcp,       ///< DHCP (DHCPv6 for IPv6)
+  kStatic,     ///< static addresses
+  kAuto,       ///< IPv6 autoconfiguration (SLAAC / accept-ra) or NM "auto"
+  kLinkLocal,  ///< link-local only
+  kDisabled,   ///< the family is explicitly disabled on this interface
 };
 
 /// One interface as configured for boot by one network stack.
 struct NicConfig {
-  std::string name;    ///< interface name ("eth0", "bond0", "eth0:0"); empty if matched by MAC only
-  std::string stack;   ///< "ifcfg", "suse-ifcfg", "eni", "netplan", "networkmanager", "networkd"
-  SourceRef source;    ///< where it is configured
+  std::string name;   ///< interface name ("eth0", "bond0", "eth0:0"); empty if matched by MAC only
+  std::string stack;  ///< "ifcfg", "suse-ifcfg", "eni", "netplan", "networkmanager", "networkd"
+  SourceRef source;   ///< where it is configured
   bool starts_at_boot = false;  ///< ONBOOT=yes, STARTMODE=auto, "auto eth0", autoconnect, ...
-  std::string kind;    ///< "ethernet", "bond", "bridge", "vlan", "alias", "team", "loopback",
-                       ///< "wireless", "infiniband", "other"
+  std::string kind;  ///< "ethernet", "bond", "bridge", "vlan", "alias", "team", "loopback",
+                     ///< "wireless", "infiniband", "other"
   std::vector<std::string> members;  ///< bond slaves / bridge ports / team ports named here
-  std::string parent;  ///< VLAN parent, or alias base ("eth0" for "eth0:0")
-  std::string master;  ///< bond/bridge/team this interface is enslaved to
+  std::string parent;                ///< VLAN parent, or alias base ("eth0" for "eth0:0")
+  std::string master;                ///< bond/bridge/team this interface is enslaved to
   AddrMethod ipv4 = AddrMethod::kUnknown;
   AddrMethod ipv6 = AddrMethod::kUnknown;
   std::string match_mac;  ///< configuration applies only to this MAC (HWADDR, match: macaddress,
@@ -133,7 +133,7 @@ struct Inet6Addr {
   std::string address;  ///< canonical text form ("fe80::1")
   std::string ifname;
   int prefix_len = 0;
-  std::string scope;    ///< "global", "link", "host", "site", "compat"
+  std::string scope;  ///< "global", "link", "host", "site", "compat"
   bool operator==(const Inet6Addr&) const = default;
 };
 

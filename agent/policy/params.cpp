@@ -32,10 +32,14 @@ const std::vector<std::string>& Params::getList(std::string_view name) const {
 
 std::string_view toString(ParamKind kind) {
   switch (kind) {
-    case ParamKind::kBool: return "boolean";
-    case ParamKind::kInt: return "integer";
-    case ParamKind::kString: return "string";
-    case ParamKind::kStringList: return "list of strings";
+    case ParamKind::kBool:
+      return "boolean";
+    case ParamKind::kInt:
+      return "integer";
+    case ParamKind::kString:
+      return "string";
+    case ParamKind::kStringList:
+      return "list of strings";
   }
   return "unknown";
 }

@@ -98,8 +98,7 @@ class Validator {
           return std::nullopt;
         }
         if (!spec.choices.empty() &&
-            std::find(spec.choices.begin(), spec.choices.end(), n.Scalar()) ==
-                spec.choices.end()) {
+            std::find(spec.choices.begin(), spec.choices.end(), n.Scalar()) == spec.choices.end()) {
           std::string list;
           for (const auto& c : spec.choices) list += (list.empty() ? "" : ", ") + c;
           error(n.Mark(), label + " must be one of: " + list);
@@ -131,11 +130,11 @@ class Validator {
   std::vector<std::string> errors_;
 };
 
-const std::set<std::string> kPolicyKeys = {"id", "title", "version", "source",
+const std::set<std::string> kPolicyKeys = {"id",   "title",    "version", "source",
                                            "date", "platform", "rules"};
-const std::set<std::string> kRuleKeys = {"id",           "requirement", "title",  "type",
-                                         "severity",     "beyond_notes", "source", "remediation",
-                                         "params"};
+const std::set<std::string> kRuleKeys = {"id",     "requirement", "title",
+                                         "type",   "severity",    "beyond_notes",
+                                         "source", "remediation", "params"};
 
 void parseRule(Validator& v, const YAML::Node& node, Policy& policy, std::set<std::string>& ids) {
   if (!node.IsMap()) {
@@ -176,8 +175,8 @@ void parseRule(Validator& v, const YAML::Node& node, Policy& policy, std::set<st
     if (!rule.rule_type) {
       std::string list;
       for (const auto& t : ruleTypes()) list += (list.empty() ? "" : ", ") + std::string(t.name);
-      v.error(node["type"].Mark(), what + ": unknown rule type '" + rule.type + "' (known: " +
-                                       list + ")");
+      v.error(node["type"].Mark(),
+              what + ": unknown rule type '" + rule.type + "' (known: " + list + ")");
     }
   }
   YAML::Node params = node["params"];

@@ -15,10 +15,10 @@ struct RuleType;
 
 /// One rule of a policy.
 struct PolicyRule {
-  std::string id;           ///< unique in the policy ("single-nic")
-  std::string requirement;  ///< the requirement it enforces ("L-NIC")
-  std::string title;        ///< a short name for reports
-  std::string type;         ///< rule type name ("nic.count")
+  std::string id;                 ///< unique in the policy ("single-nic")
+  std::string requirement;        ///< the requirement it enforces ("L-NIC")
+  std::string title;              ///< a short name for reports
+  std::string type;               ///< rule type name ("nic.count")
   std::string severity = "fail";  ///< "fail" or "warn"
   bool beyond_notes = false;      ///< not stated by the cloud's notes (see REQUIREMENTS.md)
   std::string source;             ///< where a beyond-notes rule comes from

@@ -12,33 +12,48 @@ namespace {
 
 int order(Status s) {
   switch (s) {
-    case Status::kFail: return 0;
-    case Status::kError: return 1;
-    case Status::kWarn: return 2;
-    case Status::kPass: return 3;
-    case Status::kNotApplicable: return 4;
+    case Status::kFail:
+      return 0;
+    case Status::kError:
+      return 1;
+    case Status::kWarn:
+      return 2;
+    case Status::kPass:
+      return 3;
+    case Status::kNotApplicable:
+      return 4;
   }
   return 5;
 }
 
 const char* label(Status s) {
   switch (s) {
-    case Status::kFail: return "FAIL ";
-    case Status::kError: return "ERROR";
-    case Status::kWarn: return "WARN ";
-    case Status::kPass: return "PASS ";
-    case Status::kNotApplicable: return "N/A  ";
+    case Status::kFail:
+      return "FAIL ";
+    case Status::kError:
+      return "ERROR";
+    case Status::kWarn:
+      return "WARN ";
+    case Status::kPass:
+      return "PASS ";
+    case Status::kNotApplicable:
+      return "N/A  ";
   }
   return "?    ";
 }
 
 const char* colour(Status s) {
   switch (s) {
-    case Status::kFail: return "\033[1;31m";
-    case Status::kError: return "\033[1;35m";
-    case Status::kWarn: return "\033[1;33m";
-    case Status::kPass: return "\033[32m";
-    case Status::kNotApplicable: return "\033[2m";
+    case Status::kFail:
+      return "\033[1;31m";
+    case Status::kError:
+      return "\033[1;35m";
+    case Status::kWarn:
+      return "\033[1;33m";
+    case Status::kPass:
+      return "\033[32m";
+    case Status::kNotApplicable:
+      return "\033[2m";
   }
   return "";
 }
@@ -69,8 +84,8 @@ std::string renderText(const Report& r, const TextOptions& opt) {
   for (const Finding* fi : sorted) {
     out += fmt::format("{} {:<10} {}\n", paint(colour(fi->status), label(fi->status)),
                        fi->requirement, fi->message);
-    bool details = opt.verbose || (fi->status != Status::kPass &&
-                                   fi->status != Status::kNotApplicable);
+    bool details =
+        opt.verbose || (fi->status != Status::kPass && fi->status != Status::kNotApplicable);
     if (!details) continue;
     for (const auto& e : fi->evidence) {
       std::string where = e.source;

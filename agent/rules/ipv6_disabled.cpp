@@ -8,10 +8,16 @@ namespace guestprep {
 
 std::vector<ParamSpec> ipv6DisabledParams() {
   return {
-      {"require_disabled_at_boot", ParamKind::kBool, ParamValue{false},
-       "fail (not only warn) when the kernel still enables IPv6 at the next boot", {}},
-      {"runtime_addresses", ParamKind::kString, ParamValue{std::string("warn")},
-       "what global IPv6 addresses present now count as", {"fail", "warn"}},
+      {"require_disabled_at_boot",
+       ParamKind::kBool,
+       ParamValue{false},
+       "fail (not only warn) when the kernel still enables IPv6 at the next boot",
+       {}},
+      {"runtime_addresses",
+       ParamKind::kString,
+       ParamValue{std::string("warn")},
+       "what global IPv6 addresses present now count as",
+       {"fail", "warn"}},
   };
 }
 
@@ -61,12 +67,12 @@ Outcome evaluateIpv6Disabled(const Facts& facts, const Params& params) {
   const SysctlSetting* def = lastSetting(net, "net.ipv6.conf.default.disable_ipv6");
   bool sysctl_off = all && all->value == "1";
   if (all) {
-    disabled_by.push_back(Evidence{all->source.file, all->source.line,
-                                   all->key + " = " + all->value});
+    disabled_by.push_back(
+        Evidence{all->source.file, all->source.line, all->key + " = " + all->value});
   }
   if (def) {
-    disabled_by.push_back(Evidence{def->source.file, def->source.line,
-                                   def->key + " = " + def->value});
+    disabled_by.push_back(
+        Evidence{def->source.file, def->source.line, def->key + " = " + def->value});
   }
   bool off_at_boot = kernel_off || sysctl_off;
 
@@ -77,8 +83,8 @@ Outcome evaluateIpv6Disabled(const Facts& facts, const Params& params) {
   for (const NicConfig* c : view.active) {
     if (c->ipv6 == AddrMethod::kStatic || c->ipv6 == AddrMethod::kDhcp ||
         c->ipv6 == AddrMethod::kAuto) {
-      configured_names += (configured_names.empty() ? "" : ", ") + c->name + " (" +
-                          toString(c->ipv6) + ")";
+      configured_names +=
+          (configured_names.empty() ? "" : ", ") + c->name + " (" + toString(c->ipv6) + ")";
       Evidence e = configEvidence(*c);
       e.text = c->stack + ": " + c->name + " is configured for IPv6 (" + toString(c->ipv6) + ")";
       configured.push_back(e);
@@ -91,9 +97,9 @@ Outcome evaluateIpv6Disabled(const Facts& facts, const Params& params) {
   if (net.runtime_ipv6.ok()) {
     for (const auto& a : *net.runtime_ipv6.value) {
       if (a.scope == "global" && a.ifname != "lo") {
-        runtime.push_back(Evidence{"/proc/net/if_inet6", 0,
-                                   a.ifname + " has " + a.address + "/" +
-                                       std::to_string(a.prefix_len)});
+        runtime.push_back(
+            Evidence{"/proc/net/if_inet6", 0,
+                     a.ifname + " has " + a.address + "/" + std::to_string(a.prefix_len)});
       }
     }
   } else {
@@ -122,17 +128,18 @@ Outcome evaluateIpv6Disabled(const Facts& facts, const Params& params) {
   }
   if (!off_at_boot) {
     out.status = params.getBool("require_disabled_at_boot") ? Status::kFail : Status::kWarn;
-    out.message = "IPv6 is not disabled for the next boot; no interface is configured for it, "
-                  "but the kernel will autoconfigure addresses if the network advertises them";
-    if (!runtime_note.empty()) out.evidence.push_back(Evidence{"/proc/net/if_inet6", 0,
-                                                               runtime_note});
+    out.message =
+        "IPv6 is not disabled for the next boot; no interface is configured for it, "
+        "but the kernel will autoconfigure addresses if the network advertises them";
+    if (!runtime_note.empty())
+      out.evidence.push_back(Evidence{"/proc/net/if_inet6", 0, runtime_note});
     return out;
   }
   out.status = Status::kPass;
   out.message = std::string("IPv6 is disabled for the next boot") +
                 (net.runtime_ipv6.ok() ? " and no global IPv6 address is assigned now" : "");
-  if (!runtime_note.empty()) out.evidence.push_back(Evidence{"/proc/net/if_inet6", 0,
-                                                             runtime_note});
+  if (!runtime_note.empty())
+    out.evidence.push_back(Evidence{"/proc/net/if_inet6", 0, runtime_note});
   return out;
 }
 

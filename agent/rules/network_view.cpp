@@ -42,8 +42,8 @@ bool isVirtualKind(const std::string& kind) {
 }
 
 bool looksVirtualName(const std::string& name) {
-  for (const char* prefix : {"bond", "br", "team", "virbr", "docker", "veth", "tun", "tap", "vlan",
-                             "lo"}) {
+  for (const char* prefix :
+       {"bond", "br", "team", "virbr", "docker", "veth", "tun", "tap", "vlan", "lo"}) {
     if (name.starts_with(prefix)) return true;
   }
   return false;
@@ -125,20 +125,20 @@ BootNetwork deriveBootNetwork(const NetworkFacts& net,
   view.eth_names = bootCmdlineHas(net, "net.ifnames=0");
 
   for (const auto& r : net.persistent_net_rules) {
-    view.pins.push_back(NicPin{
-        r.name, true,
-        Evidence{r.source.file, r.source.line,
-                 "udev names " + r.name + " only the NIC with MAC " + r.mac +
-                     "; the new NIC has another MAC and gets another name"}});
+    view.pins.push_back(
+        NicPin{r.name, true,
+               Evidence{r.source.file, r.source.line,
+                        "udev names " + r.name + " only the NIC with MAC " + r.mac +
+                            "; the new NIC has another MAC and gets another name"}});
   }
   for (const NicConfig* c : view.active) {
     std::string nic = c->name.empty() ? "MAC " + c->match_mac : c->name;
     if (!c->match_mac.empty()) {
-      view.pins.push_back(NicPin{
-          nic, true,
-          Evidence{c->source.file, c->match_line ? c->match_line : c->source.line,
-                   c->stack + ": configuration of " + nic + " applies only to MAC " +
-                       c->match_mac + "; the new NIC has another MAC"}});
+      view.pins.push_back(
+          NicPin{nic, true,
+                 Evidence{c->source.file, c->match_line ? c->match_line : c->source.line,
+                          c->stack + ": configuration of " + nic + " applies only to MAC " +
+                              c->match_mac + "; the new NIC has another MAC"}});
     }
     std::string name = c->set_name.empty() ? c->name : c->set_name;
     for (const auto& pat : hardware_name_patterns) {
@@ -148,9 +148,11 @@ BootNetwork deriveBootNetwork(const NetworkFacts& net,
       }
       bool certain = view.eth_names;
       std::string why = certain ? "the next boot uses kernel names (net.ifnames=0), so the new "
-                                  "NIC is eth0 and " + name + " will not exist"
-                                : name + " is derived from the NIC's hardware position; on the "
-                                  "new hypervisor the NIC may get another name";
+                                  "NIC is eth0 and " +
+                                      name + " will not exist"
+                                : name +
+                                      " is derived from the NIC's hardware position; on the "
+                                      "new hypervisor the NIC may get another name";
       view.pins.push_back(NicPin{name, certain,
                                  Evidence{c->source.file, c->source.line,
                                           c->stack + ": configuration for " + name + ": " + why}});

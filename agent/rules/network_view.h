@@ -24,9 +24,9 @@ struct BootNetwork {
   std::vector<std::string> ignored_why;   ///< parallel to `ignored`
   /// Physical NICs the boot configuration needs, and the configs that need each.
   std::map<std::string, std::vector<const NicConfig*>> physical;
-  std::vector<NicPin> pins;                ///< MAC and name pins of active configs and udev rules
-  std::vector<Evidence> unreadable;        ///< files that could not be read (facts incomplete)
-  bool eth_names = false;                  ///< next boot uses kernel names (net.ifnames=0)
+  std::vector<NicPin> pins;          ///< MAC and name pins of active configs and udev rules
+  std::vector<Evidence> unreadable;  ///< files that could not be read (facts incomplete)
+  bool eth_names = false;            ///< next boot uses kernel names (net.ifnames=0)
 };
 
 /// Derives the boot network view. `hardware_name_patterns` are globs of names that depend on the

@@ -12,10 +12,16 @@ std::vector<std::string> defaultHardwareNamePatterns() {
 
 std::vector<ParamSpec> nicCountParams() {
   return {
-      {"max", ParamKind::kInt, ParamValue{std::int64_t{1}},
-       "most physical NICs the boot configuration may bring up", {}},
-      {"check_runtime", ParamKind::kBool, ParamValue{true},
-       "also warn when more physical NICs are present now than `max`", {}},
+      {"max",
+       ParamKind::kInt,
+       ParamValue{std::int64_t{1}},
+       "most physical NICs the boot configuration may bring up",
+       {}},
+      {"check_runtime",
+       ParamKind::kBool,
+       ParamValue{true},
+       "also warn when more physical NICs are present now than `max`",
+       {}},
   };
 }
 
@@ -48,7 +54,8 @@ Outcome evaluateNicCount(const Facts& facts, const Params& params) {
     out.status = Status::kError;
     out.message = "could not read every network configuration file, so the NIC count is unknown";
     out.evidence.insert(out.evidence.end(), view.unreadable.begin(), view.unreadable.end());
-    out.remediation = "Check the files named in the evidence (permissions, encoding) and run again.";
+    out.remediation =
+        "Check the files named in the evidence (permissions, encoding) and run again.";
     return out;
   }
   std::string now;
@@ -61,8 +68,8 @@ Outcome evaluateNicCount(const Facts& facts, const Params& params) {
         ++physical_now;
         now += (now.empty() ? "" : ", ") + nic.name;
       }
-      out.evidence.push_back(Evidence{"/sys/class/net", 0,
-                                      "physical NICs now: " + (now.empty() ? "none" : now)});
+      out.evidence.push_back(
+          Evidence{"/sys/class/net", 0, "physical NICs now: " + (now.empty() ? "none" : now)});
     } else {
       out.evidence.push_back(Evidence{"/sys/class/net", 0, "not checked: " + rt.error});
     }
@@ -75,9 +82,9 @@ Outcome evaluateNicCount(const Facts& facts, const Params& params) {
     return out;
   }
   out.status = Status::kPass;
-  out.message = count == 0 ? "no NIC besides lo is configured to start at boot"
-                           : std::to_string(count) + " NIC configured to start at boot (" +
-                                 names + ")";
+  out.message = count == 0
+                    ? "no NIC besides lo is configured to start at boot"
+                    : std::to_string(count) + " NIC configured to start at boot (" + names + ")";
   return out;
 }
 

@@ -8,10 +8,16 @@ namespace guestprep {
 
 std::vector<ParamSpec> nicDhcpParams() {
   return {
-      {"hardware_name_patterns", ParamKind::kStringList, ParamValue{defaultHardwareNamePatterns()},
-       "globs of interface names that depend on the NIC's hardware position", {}},
-      {"accept_cloud_init", ParamKind::kBool, ParamValue{true},
-       "accept cloud-init's network configuration at first boot when no NIC is configured", {}},
+      {"hardware_name_patterns",
+       ParamKind::kStringList,
+       ParamValue{defaultHardwareNamePatterns()},
+       "globs of interface names that depend on the NIC's hardware position",
+       {}},
+      {"accept_cloud_init",
+       ParamKind::kBool,
+       ParamValue{true},
+       "accept cloud-init's network configuration at first boot when no NIC is configured",
+       {}},
   };
 }
 
@@ -60,15 +66,16 @@ Outcome evaluateNicDhcp(const Facts& facts, const Params& params) {
     }
     if (params.getBool("accept_cloud_init") && net.cloud_init_network) {
       out.status = Status::kPass;
-      out.message = "no NIC is configured, and cloud-init writes a DHCP configuration at first boot";
+      out.message =
+          "no NIC is configured, and cloud-init writes a DHCP configuration at first boot";
       out.evidence.push_back(Evidence{"cloud-init", 0, net.cloud_init_evidence});
       return out;
     }
     out.status = Status::kFail;
     out.message = "no NIC is configured to start at boot, so the instance gets no address";
     for (const auto& s : net.stacks) {
-      out.evidence.push_back(Evidence{s.name, 0, (s.in_use ? "in use: " : "not in use: ") +
-                                                     s.evidence});
+      out.evidence.push_back(
+          Evidence{s.name, 0, (s.in_use ? "in use: " : "not in use: ") + s.evidence});
     }
     out.remediation =
         "Configure the primary NIC (eth0) for DHCP at boot in the network stack this system uses "
@@ -94,7 +101,8 @@ Outcome evaluateNicDhcp(const Facts& facts, const Params& params) {
     case AddrMethod::kStatic:
       out.status = Status::kFail;
       out.message = via + " has a static IPv4 address; the cloud assigns the address by DHCP";
-      out.remediation = "Configure " + c->name + " for DHCP (BOOTPROTO=dhcp, `inet dhcp`, "
+      out.remediation = "Configure " + c->name +
+                        " for DHCP (BOOTPROTO=dhcp, `inet dhcp`, "
                         "dhcp4: true, method=auto) and remove the static address and gateway.";
       return out;
     case AddrMethod::kUnknown:
@@ -110,17 +118,20 @@ Outcome evaluateNicDhcp(const Facts& facts, const Params& params) {
   }
   if (!certain.empty()) {
     out.status = Status::kFail;
-    out.message = via + " uses DHCP, but its configuration is pinned to this machine and will "
+    out.message = via +
+                  " uses DHCP, but its configuration is pinned to this machine and will "
                   "not apply to the new NIC";
-    out.remediation = "Remove the MAC address binding (HWADDR, match: macaddress, mac-address, "
-                      "70-persistent-net.rules) so the DHCP configuration applies to the new NIC.";
+    out.remediation =
+        "Remove the MAC address binding (HWADDR, match: macaddress, mac-address, "
+        "70-persistent-net.rules) so the DHCP configuration applies to the new NIC.";
     return out;
   }
   if (!possible.empty()) {
     out.status = Status::kWarn;
     out.message = via + " uses DHCP, but the new NIC may get another name than " + nic;
-    out.remediation = "Configure DHCP for a name the new NIC will have (eth0 with net.ifnames=0, "
-                      "or a name match such as `en*`/`eth*`).";
+    out.remediation =
+        "Configure DHCP for a name the new NIC will have (eth0 with net.ifnames=0, "
+        "or a name match such as `en*`/`eth*`).";
     return out;
   }
   out.status = Status::kPass;

@@ -6,8 +6,11 @@ namespace guestprep {
 
 std::vector<ParamSpec> nicPinningParams() {
   return {
-      {"hardware_name_patterns", ParamKind::kStringList, ParamValue{defaultHardwareNamePatterns()},
-       "globs of interface names that depend on the NIC's hardware position", {}},
+      {"hardware_name_patterns",
+       ParamKind::kStringList,
+       ParamValue{defaultHardwareNamePatterns()},
+       "globs of interface names that depend on the NIC's hardware position",
+       {}},
   };
 }
 
@@ -32,8 +35,9 @@ Outcome evaluateNicPinning(const Facts& facts, const Params& params) {
   }
   if (!view.pins.empty()) {
     out.status = Status::kWarn;
-    out.message = "network configuration uses hardware-dependent NIC names that may differ on "
-                  "the new hypervisor";
+    out.message =
+        "network configuration uses hardware-dependent NIC names that may differ on "
+        "the new hypervisor";
     return out;
   }
   if (!view.unreadable.empty()) {

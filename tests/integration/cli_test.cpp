@@ -45,10 +45,11 @@ TEST(Cli, UsageErrorsExitTwo) {
 }
 
 TEST(Cli, BadPolicyFileExitsTwoWithFileLineColumn) {
-  std::string path = writeTemp("bad-policy.yaml",
-                               "id: x\ntitle: X\nversion: '1'\nsource: s\ndate: d\nplatform: linux\n"
-                               "rules:\n  - id: a\n    requirement: L-NIC\n    type: nic.count\n"
-                               "    params:\n      max: lots\n");
+  std::string path =
+      writeTemp("bad-policy.yaml",
+                "id: x\ntitle: X\nversion: '1'\nsource: s\ndate: d\nplatform: linux\n"
+                "rules:\n  - id: a\n    requirement: L-NIC\n    type: nic.count\n"
+                "    params:\n      max: lots\n");
   CommandResult r = runGuestprep({"audit", "--policy", path, "--root", fixtureRoot("rhel7")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(path + ":12:12"), std::string::npos) << r.err;
@@ -77,15 +78,16 @@ TEST(Cli, ExitCodeFollowsVerdictAndFailOn) {
   EXPECT_EQ(runGuestprep({"audit", "--root", fixtureRoot("rhel7")}).exit_code, 0);
   EXPECT_EQ(runGuestprep({"audit", "--root", fixtureRoot("rhel6")}).exit_code, 1);
   // A policy keeping only the rules rhel6 fails with warn severity: ready unless --fail-on warn.
-  std::string path = writeTemp("warn-only.yaml",
-                               "id: w\ntitle: W\nversion: '1'\nsource: s\ndate: d\nplatform: linux\n"
-                               "rules:\n  - id: ipv6\n    requirement: L-IPV6\n"
-                               "    type: ipv6.disabled\n");
+  std::string path =
+      writeTemp("warn-only.yaml",
+                "id: w\ntitle: W\nversion: '1'\nsource: s\ndate: d\nplatform: linux\n"
+                "rules:\n  - id: ipv6\n    requirement: L-IPV6\n"
+                "    type: ipv6.disabled\n");
   EXPECT_EQ(runGuestprep({"audit", "--policy", path, "--root", fixtureRoot("rhel6")}).exit_code, 0);
-  EXPECT_EQ(runGuestprep({"audit", "--policy", path, "--root", fixtureRoot("rhel6"),
-                          "--fail-on", "warn"})
-                .exit_code,
-            1);
+  EXPECT_EQ(
+      runGuestprep({"audit", "--policy", path, "--root", fixtureRoot("rhel6"), "--fail-on", "warn"})
+          .exit_code,
+      1);
 }
 
 TEST(Cli, TextReportIsPlainWhenNotATerminal) {
@@ -100,8 +102,8 @@ TEST(Cli, TextReportIsPlainWhenNotATerminal) {
 TEST(Cli, OutputFileGetsTheReportAndStdoutStaysEmpty) {
   std::string path = ::testing::TempDir() + "/report.json";
   std::filesystem::remove(path);
-  CommandResult r = runGuestprep(
-      {"audit", "--root", fixtureRoot("rhel7"), "--format", "json", "--output", path});
+  CommandResult r =
+      runGuestprep({"audit", "--root", fixtureRoot("rhel7"), "--format", "json", "--output", path});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_TRUE(r.out.empty());
   std::ifstream in(path);

@@ -25,9 +25,9 @@ std::filesystem::path fixturesDir();
 }  // namespace guestprep::testing
 
 /// Skips the current test with a message when the corpus is absent.
-#define GUESTPREP_REQUIRE_CORPUS()                                                          \
-  do {                                                                                      \
-    if (!::guestprep::testing::corpusDir()) {                                               \
+#define GUESTPREP_REQUIRE_CORPUS()                                                            \
+  do {                                                                                        \
+    if (!::guestprep::testing::corpusDir()) {                                                 \
       GTEST_SKIP() << "corpus not found: set GUESTPREP_CORPUS or check out ../shared/corpus"; \
-    }                                                                                       \
+    }                                                                                         \
   } while (0)

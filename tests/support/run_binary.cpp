@@ -56,17 +56,16 @@ std::string validateReportSchema(const std::string& json_text) {
     out << json_text;
   }
   std::string schema = std::string(GUESTPREP_SOURCE_DIR) + "/docs/report-schema.json";
-  auto r = os_linux::runCommand(
-      {python, "-c",
-       "import json,sys,jsonschema\n"
-       "schema=json.load(open(sys.argv[1]))\n"
-       "doc=json.load(open(sys.argv[2]))\n"
-       "v=jsonschema.Draft202012Validator(schema)\n"
-       "errs=sorted(v.iter_errors(doc), key=lambda e: list(e.path))\n"
-       "[print(list(e.path), e.message) for e in errs]\n"
-       "sys.exit(1 if errs else 0)\n",
-       schema, path},
-      std::chrono::seconds(60));
+  auto r = os_linux::runCommand({python, "-c",
+                                 "import json,sys,jsonschema\n"
+                                 "schema=json.load(open(sys.argv[1]))\n"
+                                 "doc=json.load(open(sys.argv[2]))\n"
+                                 "v=jsonschema.Draft202012Validator(schema)\n"
+                                 "errs=sorted(v.iter_errors(doc), key=lambda e: list(e.path))\n"
+                                 "[print(list(e.path), e.message) for e in errs]\n"
+                                 "sys.exit(1 if errs else 0)\n",
+                                 schema, path},
+                                std::chrono::seconds(60));
   std::remove(path.c_str());
   if (!r) return "validator did not run: " + r.error().message;
   if (r->exit_code != 0) return r->out + r->err;

@@ -24,8 +24,8 @@ Result<CommandResult> runCommand(const std::vector<std::string>& argv,
     exe = argv.front();
   } else {
     // Look the program up in the usual system directories, not the caller's PATH.
-    for (const char* dir : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin",
-                            "/bin"}) {
+    for (const char* dir :
+         {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
       std::filesystem::path p = std::filesystem::path(dir) / argv.front();
       if (::access(p.c_str(), X_OK) == 0) {
         exe = p;
@@ -37,8 +37,8 @@ Result<CommandResult> runCommand(const std::vector<std::string>& argv,
     return fail(ErrorCode::kNotFound, "command '" + shown + "' is not installed");
   }
   std::vector<std::string> args(argv.begin() + 1, argv.end());
-  std::vector<std::string> env = {"LC_ALL=C", "LANG=C",
-                                  "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"};
+  std::vector<std::string> env = {
+      "LC_ALL=C", "LANG=C", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"};
 
   asio::io_context ctx;
   asio::readable_pipe out_pipe(ctx);
@@ -76,8 +76,8 @@ Result<CommandResult> runCommand(const std::vector<std::string>& argv,
     return fail(ErrorCode::kIo, "cannot run '" + shown + "': " + e.what());
   }
   if (timed_out) {
-    return fail(ErrorCode::kTimeout, "'" + shown + "' did not finish within " +
-                                         std::to_string(timeout.count()) + " ms");
+    return fail(ErrorCode::kTimeout,
+                "'" + shown + "' did not finish within " + std::to_string(timeout.count()) + " ms");
   }
   return result;
 }

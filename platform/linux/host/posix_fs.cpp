@@ -41,8 +41,8 @@ Result<std::string> posixReadFile(const std::string& real_path, const std::strin
     if (n == 0) break;
     if (data.size() + static_cast<std::size_t>(n) > max_bytes) {
       ::close(fd);
-      return fail(ErrorCode::kTooLarge, "'" + shown_path + "' is larger than " +
-                                            std::to_string(max_bytes) + " bytes");
+      return fail(ErrorCode::kTooLarge,
+                  "'" + shown_path + "' is larger than " + std::to_string(max_bytes) + " bytes");
     }
     data.append(buf, static_cast<std::size_t>(n));
   }
@@ -70,9 +70,12 @@ Result<FileStat> posixStat(const std::string& real_path, const std::string& show
   int rc = follow ? ::stat(real_path.c_str(), &st) : ::lstat(real_path.c_str(), &st);
   if (rc != 0) return std::unexpected(errnoError(errno, shown_path));
   FileStat fs;
-  if (S_ISREG(st.st_mode)) fs.type = FileStat::Type::kRegular;
-  else if (S_ISDIR(st.st_mode)) fs.type = FileStat::Type::kDirectory;
-  else if (S_ISLNK(st.st_mode)) fs.type = FileStat::Type::kSymlink;
+  if (S_ISREG(st.st_mode))
+    fs.type = FileStat::Type::kRegular;
+  else if (S_ISDIR(st.st_mode))
+    fs.type = FileStat::Type::kDirectory;
+  else if (S_ISLNK(st.st_mode))
+    fs.type = FileStat::Type::kSymlink;
   fs.mode = st.st_mode & 07777;
   fs.uid = st.st_uid;
   fs.gid = st.st_gid;

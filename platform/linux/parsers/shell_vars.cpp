@@ -34,7 +34,10 @@ bool readValue(std::string_view s, std::size_t pos, std::string& out) {
   for (std::size_t i = pos; i < s.size(); ++i) {
     char c = s[i];
     if (quote == '\'') {
-      if (c == '\'') quote = 0; else out += c;
+      if (c == '\'')
+        quote = 0;
+      else
+        out += c;
     } else if (quote == '"') {
       if (c == '"') {
         quote = 0;

@@ -44,8 +44,8 @@ bool bootsWithSystemd(const Host& host) {
   if (usr_target && usr_target->find("systemd") != std::string::npos) return true;
   // No init link (minimal roots): systemd is the init when it is installed and nothing else is.
   bool has_systemd = host.exists("/lib/systemd/systemd") || host.exists("/usr/lib/systemd/systemd");
-  bool has_other_init = host.exists("/sbin/init") && !target && !usr_target &&
-                        !host.exists("/lib/systemd/systemd");
+  bool has_other_init =
+      host.exists("/sbin/init") && !target && !usr_target && !host.exists("/lib/systemd/systemd");
   return has_systemd && !has_other_init;
 }
 
@@ -79,8 +79,8 @@ BootServiceState systemdUnitState(const Host& host, std::string_view unit) {
       return st;
     }
   }
-  st.evidence = std::string(unit) + " is installed (" + st.evidence +
-                ") but no *.wants/ link enables it";
+  st.evidence =
+      std::string(unit) + " is installed (" + st.evidence + ") but no *.wants/ link enables it";
   return st;
 }
 
@@ -99,8 +99,9 @@ BootServiceState sysvServiceState(const Host& host, std::string_view name) {
   }
   // Runlevel 3 and 5 (RHEL, SUSE), 2 (Debian's default), and S (Debian's insserv starts early
   // services such as networking from rcS.d).
-  for (std::string_view rc : {"/etc/rc.d/rc3.d", "/etc/rc3.d", "/etc/rc.d/rc5.d", "/etc/rc5.d",
-                              "/etc/rc2.d", "/etc/rcS.d", "/etc/init.d/rc3.d", "/etc/init.d/rc5.d"}) {
+  for (std::string_view rc :
+       {"/etc/rc.d/rc3.d", "/etc/rc3.d", "/etc/rc.d/rc5.d", "/etc/rc5.d", "/etc/rc2.d",
+        "/etc/rcS.d", "/etc/init.d/rc3.d", "/etc/init.d/rc5.d"}) {
     auto entries = host.listDir(rc);
     if (!entries) continue;
     for (const std::string& e : *entries) {

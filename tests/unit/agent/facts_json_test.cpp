@@ -12,8 +12,15 @@ Facts sample() {
   f.collected_at = "2026-11-24T21:00:00Z";
   f.host = "test host";
   f.runtime = true;
-  f.os = {"centos", "rhel fedora", "CentOS Linux", "7", "CentOS Linux 7 (Core)", "/etc/os-release",
-          "3.10.0-1160.el7.x86_64", "x86_64", "web01"};
+  f.os = {"centos",
+          "rhel fedora",
+          "CentOS Linux",
+          "7",
+          "CentOS Linux 7 (Core)",
+          "/etc/os-release",
+          "3.10.0-1160.el7.x86_64",
+          "x86_64",
+          "web01"};
   NicConfig c;
   c.name = "eth0";
   c.stack = "ifcfg";
@@ -28,7 +35,8 @@ Facts sample() {
   f.network.configs = {c};
   f.network.stacks = {{"ifcfg", true, "network.service enabled"}};
   f.network.problems = {{"/etc/x", 0, "Permission denied"}};
-  f.network.persistent_net_rules = {{{"/etc/udev/rules.d/70-persistent-net.rules", 2}, "aa", "eth0"}};
+  f.network.persistent_net_rules = {
+      {{"/etc/udev/rules.d/70-persistent-net.rules", 2}, "aa", "eth0"}};
   f.network.sysctl = {{{"/etc/sysctl.conf", 4}, "net.ipv6.conf.all.disable_ipv6", "1"}};
   f.network.boot_cmdlines = {{{"/boot/grub2/grub.cfg", 80}, {"ro", "quiet"}}};
   f.network.cloud_init_network = true;

@@ -11,8 +11,8 @@ namespace {
 Params withDefaults(const std::vector<ParamSpec>& specs,
                     std::map<std::string, ParamValue> overrides = {}) {
   std::map<std::string, ParamValue> v;
-  for (const auto& s : specs) v[s.name] = overrides.contains(s.name) ? overrides[s.name]
-                                                                     : *s.default_value;
+  for (const auto& s : specs)
+    v[s.name] = overrides.contains(s.name) ? overrides[s.name] : *s.default_value;
   return Params(v);
 }
 
@@ -87,7 +87,8 @@ TEST(NicCount, CountsPhysicalNicsOfActiveBootConfigs) {
       {"vlan on eth0", {nic("eth0"), vlan}, Status::kPass},
       {"loopback only", {lo}, Status::kPass},
       {"bridge over a bond of two", {br_bond, bond, s0, s1}, Status::kFail},
-      {"same nic in two stacks", {nic("eth0"), nic("eth0", AddrMethod::kDhcp, "networkmanager")},
+      {"same nic in two stacks",
+       {nic("eth0"), nic("eth0", AddrMethod::kDhcp, "networkmanager")},
        Status::kPass},
   };
   for (const Case& c : cases) {
@@ -119,16 +120,17 @@ TEST(NicCount, ConfigsOfAStackNotInUseAreIgnored) {
 
 TEST(NicCount, MoreNicsNowThanConfiguredIsAWarning) {
   Facts f = base({nic("eth0")});
-  f.network.runtime_nics = Observed<std::vector<RuntimeNic>>::of(
-      {{"lo", "", false, "unknown"}, {"eth0", "52:54:00:00:00:01", true, "up"},
-       {"eth1", "52:54:00:00:00:02", true, "up"}});
+  f.network.runtime_nics =
+      Observed<std::vector<RuntimeNic>>::of({{"lo", "", false, "unknown"},
+                                             {"eth0", "52:54:00:00:00:01", true, "up"},
+                                             {"eth1", "52:54:00:00:00:02", true, "up"}});
   EXPECT_EQ(count(f).status, Status::kWarn);
 }
 
 TEST(NicCount, UnreadableConfigIsAnErrorNotAPass) {
   Facts f = base({nic("eth0")});
-  f.network.problems.push_back({"/etc/sysconfig/network-scripts/ifcfg-eth1", 0,
-                                "Permission denied"});
+  f.network.problems.push_back(
+      {"/etc/sysconfig/network-scripts/ifcfg-eth1", 0, "Permission denied"});
   Outcome o = count(f);
   EXPECT_EQ(o.status, Status::kError) << o.message;
 }
@@ -212,8 +214,8 @@ TEST(Ipv6Disabled, BootAndRuntime) {
   EXPECT_EQ(ipv6(plain, true).status, Status::kFail);
 
   Facts sysctl = base({v6});
-  sysctl.network.sysctl.push_back({{"/etc/sysctl.d/90-ipv6.conf", 1},
-                                   "net.ipv6.conf.all.disable_ipv6", "1"});
+  sysctl.network.sysctl.push_back(
+      {{"/etc/sysctl.d/90-ipv6.conf", 1}, "net.ipv6.conf.all.disable_ipv6", "1"});
   EXPECT_EQ(ipv6(sysctl).status, Status::kPass);
   // A later file turning it back on wins.
   sysctl.network.sysctl.push_back({{"/etc/sysctl.conf", 3}, "net.ipv6.conf.all.disable_ipv6", "0"});
@@ -227,8 +229,8 @@ TEST(Ipv6Disabled, BootAndRuntime) {
   EXPECT_EQ(ipv6(cmdline).status, Status::kWarn) << "one boot entry keeps IPv6";
 
   Facts runtime = base({nic("eth0")});
-  runtime.network.sysctl.push_back({{"/etc/sysctl.conf", 1}, "net.ipv6.conf.all.disable_ipv6",
-                                    "1"});
+  runtime.network.sysctl.push_back(
+      {{"/etc/sysctl.conf", 1}, "net.ipv6.conf.all.disable_ipv6", "1"});
   runtime.network.runtime_ipv6 = Observed<std::vector<Inet6Addr>>::of(
       {{"fe80::1", "eth0", 64, "link"}, {"2001:db8::5", "eth0", 64, "global"}});
   Outcome r = ipv6(runtime);
@@ -245,17 +247,20 @@ TEST(Engine, ThrowingRuleBecomesAnErrorAndTheRunGoesOn) {
   bad.id = "bad";
   bad.requirement = "L-NIC";
   bad.type = "nic.count";
-  static const RuleType kThrows{"test.throws", "", {},
-                                [](const Facts&, const Params&) -> Outcome {
-                                  throw std::runtime_error("boom");
-                                },
-                                ""};
+  static const RuleType kThrows{
+      "test.throws",
+      "",
+      {},
+      [](const Facts&, const Params&) -> Outcome { throw std::runtime_error("boom"); },
+      ""};
   bad.rule_type = &kThrows;
   PolicyRule good = bad;
   good.id = "good";
   good.rule_type = nullptr;
   good.type = "nic.count";
-  static const RuleType kPasses{"test.passes", "", {},
+  static const RuleType kPasses{"test.passes",
+                                "",
+                                {},
                                 [](const Facts&, const Params&) {
                                   return Outcome{Status::kPass, "ok", {}, {}};
                                 },
@@ -275,7 +280,9 @@ TEST(Engine, SeverityWarnTurnsAFailIntoAWarning) {
   PolicyRule r;
   r.id = "r";
   r.severity = "warn";
-  static const RuleType kFails{"test.fails", "", {},
+  static const RuleType kFails{"test.fails",
+                               "",
+                               {},
                                [](const Facts&, const Params&) {
                                  return Outcome{Status::kFail, "no", {}, {}};
                                },

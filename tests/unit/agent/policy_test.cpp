@@ -25,8 +25,8 @@ TEST(Policy, BuiltinLinuxPolicyLoads) {
 }
 
 TEST(Policy, DefaultsAreFilledIn) {
-  std::string y = std::string(kHeader) +
-                  "rules:\n  - id: a\n    requirement: L-NIC\n    type: nic.count\n";
+  std::string y =
+      std::string(kHeader) + "rules:\n  - id: a\n    requirement: L-NIC\n    type: nic.count\n";
   auto p = parsePolicy(y, "t.yaml");
   ASSERT_TRUE(p) << p.error().message;
   ASSERT_EQ(p->rules.size(), 1u);
@@ -46,20 +46,21 @@ struct BadCase {
 TEST(Policy, BadPoliciesNameFileLineAndColumn) {
   const std::string h = kHeader;
   const BadCase cases[] = {
-      {"unknown top-level key", h + "colour: red\nrules: []\n", "bad.yaml:7:1", "unknown key 'colour'"},
+      {"unknown top-level key", h + "colour: red\nrules: []\n", "bad.yaml:7:1",
+       "unknown key 'colour'"},
       {"unknown rule key",
        h + "rules:\n  - id: a\n    requirement: L-NIC\n    type: nic.count\n    sevrity: warn\n",
        "bad.yaml:11:5", "unknown key 'sevrity'"},
-      {"unknown rule type",
-       h + "rules:\n  - id: a\n    requirement: L-NIC\n    type: nic.cuont\n", "bad.yaml:10:11",
-       "unknown rule type 'nic.cuont'"},
+      {"unknown rule type", h + "rules:\n  - id: a\n    requirement: L-NIC\n    type: nic.cuont\n",
+       "bad.yaml:10:11", "unknown rule type 'nic.cuont'"},
       {"missing requirement", h + "rules:\n  - id: a\n    type: nic.count\n", "bad.yaml:8:5",
        "missing required key 'requirement'"},
       {"malformed requirement",
        h + "rules:\n  - id: a\n    requirement: nic\n    type: nic.count\n", "bad.yaml:9:18",
        "not a requirement ID"},
       {"wrong parameter type",
-       h + "rules:\n  - id: a\n    requirement: L-NIC\n    type: nic.count\n    params:\n      max: "
+       h + "rules:\n  - id: a\n    requirement: L-NIC\n    type: nic.count\n    params:\n      "
+           "max: "
            "one\n",
        "bad.yaml:12:12", "parameter 'max' must be an integer"},
       {"unknown parameter",
