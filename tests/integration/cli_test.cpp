@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "host/posix_fs.h"
 #include "support/run_binary.h"
 
 namespace guestprep::testing {
@@ -117,6 +118,29 @@ TEST(Cli, MalformedFactsFileExitsTwo) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(path), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("line 1"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace guestprep::testing
+
+namespace guestprep::testing {
+namespace {
+
+// On a terminal the verdict and statuses are coloured; NO_COLOR turns that off. `script` gives
+// the binary a pseudo-terminal.
+TEST(Cli, ColourOnlyOnATerminalAndNeverWithNoColor) {
+  auto have_script = os_linux::runCommand({"script", "--version"}, std::chrono::seconds(10));
+  if (!have_script || have_script->exit_code != 0) GTEST_SKIP() << "script(1) is not installed";
+  std::string cmd = std::string(GUESTPREP_BINARY) + " audit --root " + fixtureRoot("rhel6");
+  auto tty = os_linux::runCommand({"script", "-qec", "env -u NO_COLOR " + cmd, "/dev/null"},
+                                  std::chrono::seconds(60));
+  ASSERT_TRUE(tty) << tty.error().message;
+  EXPECT_NE(tty->out.find("\033[1;31mFAIL"), std::string::npos) << tty->out;
+  auto plain = os_linux::runCommand({"script", "-qec", "env NO_COLOR=1 " + cmd, "/dev/null"},
+                                    std::chrono::seconds(60));
+  ASSERT_TRUE(plain) << plain.error().message;
+  EXPECT_NE(plain->out.find("NOT READY"), std::string::npos) << plain->out;
+  EXPECT_EQ(plain->out.find("\033["), std::string::npos) << plain->out;
 }
 
 }  // namespace
