@@ -7,31 +7,11 @@
 
 #include "parsers/kernel_cmdline.h"
 #include "parsers/text.h"
+#include "probes/probe_io.h"
 
 namespace guestprep::os_linux {
 
 namespace {
-
-// The content of a file that may be missing; any other failure is recorded.
-std::optional<std::string> readIfPresent(const Host& host, const std::string& path,
-                                         std::vector<ConfigProblem>& problems) {
-  auto text = host.readFile(path);
-  if (text) return std::move(*text);
-  if (text.error().code != ErrorCode::kNotFound) {
-    problems.push_back({path, 0, text.error().message});
-  }
-  return std::nullopt;
-}
-
-std::vector<std::string> listIfPresent(const Host& host, const std::string& dir,
-                                       std::vector<ConfigProblem>& problems) {
-  auto names = host.listDir(dir);
-  if (names) return std::move(*names);
-  if (names.error().code != ErrorCode::kNotFound) {
-    problems.push_back({dir, 0, names.error().message});
-  }
-  return {};
-}
 
 std::string dirName(std::string_view path) {
   std::size_t slash = path.rfind('/');

@@ -10,6 +10,7 @@
 #include "probes/boot_cmdlines.h"
 #include "probes/boot_services.h"
 #include "probes/network_probes.h"
+#include "probes/probe_io.h"
 
 namespace guestprep::os_linux {
 
@@ -138,23 +139,14 @@ void probeCloudInitNetwork(const Host& host, NetworkFacts& facts) {
 
   // cloud.cfg, then cloud.cfg.d/*.cfg in name order; a later file overrides an earlier one.
   std::vector<std::string> files = {std::string(kCloudCfg)};
-  if (auto names = host.listDir(kCloudCfgDir)) {
-    for (const std::string& n : *names) {
-      if (n.ends_with(".cfg")) files.push_back(std::string(kCloudCfgDir) + "/" + n);
-    }
-  } else if (names.error().code != ErrorCode::kNotFound) {
-    addProblem(facts.problems, {std::string(kCloudCfgDir), 0, names.error().message});
+  for (const std::string& n : listIfPresent(host, kCloudCfgDir, facts.problems)) {
+    if (n.ends_with(".cfg")) files.push_back(std::string(kCloudCfgDir) + "/" + n);
   }
   std::optional<std::string> config;
   SourceRef config_at;
   for (const std::string& path : files) {
-    auto text = host.readFile(path);
-    if (!text) {
-      if (text.error().code != ErrorCode::kNotFound) {
-        addProblem(facts.problems, {path, 0, text.error().message});
-      }
-      continue;
-    }
+    std::optional<std::string> text = readIfPresent(host, path, facts.problems);
+    if (!text) continue;
     CloudCfgNetwork n = parseCloudCfgNetwork(*text);
     if (n.problem) addProblem(facts.problems, {path, n.problem->line, n.problem->message});
     if (n.config) {

@@ -1,5 +1,6 @@
 // Debian/Ubuntu ifupdown probe: /etc/network/interfaces, what it sources, and its boot job.
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "parsers/text.h"
 #include "probes/boot_services.h"
 #include "probes/network_probes.h"
+#include "probes/probe_io.h"
 
 namespace guestprep::os_linux {
 
@@ -100,13 +102,8 @@ class Reader {
                                      " levels; " + path + " not read"});
       return;
     }
-    auto text = host_.readFile(path);
-    if (!text) {
-      if (text.error().code != ErrorCode::kNotFound) {
-        facts_.problems.push_back({path, 0, text.error().message});
-      }
-      return;
-    }
+    std::optional<std::string> text = readIfPresent(host_, path, facts_.problems);
+    if (!text) return;
     ++files_read_;
     chain_.push_back(key);
     EniFile file = parseEni(*text, path);
@@ -143,6 +140,8 @@ class Reader {
       }
       auto entries = host_.listDir(target);
       if (!entries) {
+        // Not listIfPresent: an unreadable directory is blamed on the source-directory line that
+        // names it (possibly through a glob), which is where the user has to look.
         if (entries.error().code != ErrorCode::kNotFound) {
           facts_.problems.push_back({inc.file, inc.line, entries.error().message});
         }

@@ -10,6 +10,7 @@
 #include "parsers/text.h"
 #include "probes/boot_services.h"
 #include "probes/network_probes.h"
+#include "probes/probe_io.h"
 
 namespace guestprep::os_linux {
 
@@ -28,18 +29,14 @@ std::string join(std::string_view dir, std::string_view name) {
   return p;
 }
 
-// A file that may be absent: absence is normal, any other failure is a problem.
+// A file that may be absent, as readIfPresent, except that a directory in its place is skipped
+// silently rather than reported: on SUSE /etc/sysconfig/network is the directory of ifcfg
+// files, not RedHat's global file.
 std::optional<std::string> readOptional(const Host& host, std::string_view path,
                                         NetworkFacts& facts) {
-  auto text = host.readFile(path);
-  if (text) return std::move(*text);
-  // On SUSE /etc/sysconfig/network is the directory of ifcfg files, not RedHat's global file.
   auto st = host.stat(path);
   if (st && st->type == FileStat::Type::kDirectory) return std::nullopt;
-  if (text.error().code != ErrorCode::kNotFound) {
-    facts.problems.push_back({std::string(path), 0, text.error().message});
-  }
-  return std::nullopt;
+  return readIfPresent(host, path, facts.problems);
 }
 
 // One ifcfg file of the directory, parsed into shell variables, ready for parseIfcfg.
@@ -54,14 +51,7 @@ struct IfcfgSource {
 std::vector<IfcfgSource> readIfcfgDir(const Host& host, std::string_view dir, IfcfgFlavour flavour,
                                       NetworkFacts& facts) {
   std::vector<IfcfgSource> out;
-  auto entries = host.listDir(dir);
-  if (!entries) {
-    if (entries.error().code != ErrorCode::kNotFound) {
-      facts.problems.push_back({std::string(dir), 0, entries.error().message});
-    }
-    return out;
-  }
-  for (const std::string& entry : *entries) {
+  for (const std::string& entry : listIfPresent(host, dir, facts.problems)) {
     std::optional<std::string> ifname = ifcfgInterfaceName(entry, flavour);
     if (!ifname) continue;
     std::string path = join(dir, entry);

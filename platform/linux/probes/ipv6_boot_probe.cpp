@@ -6,6 +6,7 @@
 #include "parsers/sysctl.h"
 #include "probes/boot_cmdlines.h"
 #include "probes/network_probes.h"
+#include "probes/probe_io.h"
 
 namespace guestprep::os_linux {
 
@@ -20,14 +21,8 @@ bool maskedByDevNull(const Host& host, const std::string& path) {
 void probeSysctl(const Host& host, NetworkFacts& facts) {
   std::vector<SysctlDirListing> listings;
   for (std::string_view dir : kSysctlDirs) {
-    auto names = host.listDir(dir);
-    if (!names) {
-      if (names.error().code != ErrorCode::kNotFound) {
-        facts.problems.push_back({std::string(dir), 0, names.error().message});
-      }
-      continue;
-    }
-    listings.push_back({std::string(dir), std::move(*names)});
+    // A missing directory is an empty listing, which contributes no file.
+    listings.push_back({std::string(dir), listIfPresent(host, dir, facts.problems)});
   }
   for (const std::string& path : sysctlLoadOrder(listings, host.exists(kSysctlConf))) {
     if (maskedByDevNull(host, path)) continue;

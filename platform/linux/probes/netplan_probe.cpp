@@ -2,10 +2,12 @@
 // device definitions as NicConfigs.
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "parsers/netplan.h"
 #include "probes/network_probes.h"
+#include "probes/probe_io.h"
 
 namespace guestprep::os_linux {
 
@@ -29,14 +31,7 @@ std::string joinPath(std::string_view dir, std::string_view name) {
 std::map<std::string, std::string> netplanFiles(const Host& host, NetworkFacts& facts) {
   std::map<std::string, std::string> files;
   for (std::string_view dir : kNetplanDirs) {
-    auto entries = host.listDir(dir);
-    if (!entries) {
-      if (entries.error().code != ErrorCode::kNotFound) {
-        facts.problems.push_back({std::string(dir), 0, entries.error().message});
-      }
-      continue;
-    }
-    for (const std::string& name : *entries) {
+    for (const std::string& name : listIfPresent(host, dir, facts.problems)) {
       if (!name.ends_with(".yaml")) continue;
       std::string path = joinPath(dir, name);
       if (auto st = host.stat(path); st && st->type == FileStat::Type::kDirectory) continue;
@@ -59,13 +54,8 @@ void probeNetplan(const Host& host, NetworkFacts& facts) {
 
   std::vector<NetplanFile> parsed;
   for (const auto& [name, path] : netplanFiles(host, facts)) {
-    auto text = host.readFile(path);
-    if (!text) {
-      if (text.error().code != ErrorCode::kNotFound) {
-        facts.problems.push_back({path, 0, text.error().message});
-      }
-      continue;
-    }
+    std::optional<std::string> text = readIfPresent(host, path, facts.problems);
+    if (!text) continue;
     NetplanFile f = parseNetplan(*text, path);
     facts.problems.insert(facts.problems.end(), f.problems.begin(), f.problems.end());
     parsed.push_back(std::move(f));

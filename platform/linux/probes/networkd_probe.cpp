@@ -2,11 +2,13 @@
 // Host, records NicConfigs and the names .link files pin to MACs.
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "parsers/networkd.h"
 #include "probes/boot_services.h"
 #include "probes/network_probes.h"
+#include "probes/probe_io.h"
 
 namespace guestprep::os_linux {
 
@@ -20,18 +22,6 @@ constexpr std::array<std::string_view, 4> kNetworkdDirs = {
 
 std::string joinPath(std::string_view dir, std::string_view name) {
   return std::string(dir) + "/" + std::string(name);
-}
-
-std::optional<std::vector<std::string>> listConfigDir(const Host& host, const std::string& dir,
-                                                      NetworkFacts& facts) {
-  auto entries = host.listDir(dir);
-  if (!entries) {
-    if (entries.error().code != ErrorCode::kNotFound) {
-      facts.problems.push_back({dir, 0, entries.error().message});
-    }
-    return std::nullopt;
-  }
-  return std::move(*entries);
 }
 
 // A same-named empty file or symlink to /dev/null masks a unit or drop-in.
@@ -49,9 +39,7 @@ std::map<std::string, std::string> shadowedFiles(const Host& host, std::string_v
   std::map<std::string, std::string> files;
   for (std::string_view base : kNetworkdDirs) {
     std::string dir = subdir.empty() ? std::string(base) : joinPath(base, subdir);
-    auto entries = listConfigDir(host, dir, facts);
-    if (!entries) continue;
-    for (const std::string& name : *entries) {
+    for (const std::string& name : listIfPresent(host, dir, facts.problems)) {
       if (!keep(name) || files.contains(name)) continue;
       std::string path = joinPath(dir, name);
       if (auto st = host.lstat(path); st && st->type == FileStat::Type::kDirectory) continue;
@@ -59,18 +47,6 @@ std::map<std::string, std::string> shadowedFiles(const Host& host, std::string_v
     }
   }
   return files;
-}
-
-std::optional<std::string> readConfig(const Host& host, const std::string& path,
-                                      NetworkFacts& facts) {
-  auto text = host.readFile(path);
-  if (!text) {
-    if (text.error().code != ErrorCode::kNotFound) {
-      facts.problems.push_back({path, 0, text.error().message});
-    }
-    return std::nullopt;
-  }
-  return std::move(*text);
 }
 
 }  // namespace
@@ -83,7 +59,7 @@ void probeNetworkd(const Host& host, NetworkFacts& facts) {
   std::vector<NetworkdUnit> units;
   for (const auto& [name, path] : units_by_name) {
     if (path.empty()) continue;  // masked
-    auto text = readConfig(host, path, facts);
+    auto text = readIfPresent(host, path, facts.problems);
     if (!text) continue;
     NetworkdUnit unit = parseNetworkdUnit(*text, path, *networkdUnitType(name));
     // Drop-ins (<name>.d/*.conf) are read after the main file, in name order, with the same
@@ -92,7 +68,7 @@ void probeNetworkd(const Host& host, NetworkFacts& facts) {
                                  [](const std::string& n) { return n.ends_with(".conf"); });
     for (const auto& [dropin_name, dropin_path] : dropins) {
       if (dropin_path.empty()) continue;
-      if (auto dropin = readConfig(host, dropin_path, facts)) {
+      if (auto dropin = readIfPresent(host, dropin_path, facts.problems)) {
         applyNetworkdDropIn(unit, *dropin, dropin_path);
       }
     }

@@ -2,12 +2,14 @@
 // the Host and records the ones NetworkManager would load as NicConfigs.
 #include <array>
 #include <cstdio>
+#include <optional>
 #include <set>
 #include <string>
 
 #include "parsers/nm_keyfile.h"
 #include "probes/boot_services.h"
 #include "probes/network_probes.h"
+#include "probes/probe_io.h"
 
 namespace guestprep::os_linux {
 
@@ -48,24 +50,13 @@ void probeNetworkManager(const Host& host, NetworkFacts& facts) {
   std::set<std::string> seen_uuids;
   std::set<std::string> masked;  // by .nmmeta files in higher-priority directories
   for (const KeyfileDir& dir : kKeyfileDirs) {
-    auto entries = host.listDir(dir.path);
-    if (!entries) {
-      if (entries.error().code != ErrorCode::kNotFound) {
-        facts.problems.push_back({std::string(dir.path), 0, entries.error().message});
-      }
-      continue;
-    }
+    std::vector<std::string> entries = listIfPresent(host, dir.path, facts.problems);
     std::vector<NmProfile> here;
-    for (const std::string& name : *entries) {
+    for (const std::string& name : entries) {
       if (nmIgnoresFilename(name, dir.require_extension)) continue;
       std::string path = joinPath(dir.path, name);
-      auto st = host.stat(path);
-      if (!st) {
-        if (st.error().code != ErrorCode::kNotFound) {
-          facts.problems.push_back({path, 0, st.error().message});
-        }
-        continue;
-      }
+      std::optional<FileStat> st = statIfPresent(host, path, facts.problems);
+      if (!st) continue;
       if (st->type != FileStat::Type::kRegular) continue;
       // The keyfile plugin skips files that anyone but root may read or write
       // (nm-settings-keyfile(5)): such a profile does not exist for NetworkManager.
@@ -78,13 +69,8 @@ void probeNetworkManager(const Host& host, NetworkFacts& facts) {
                                       "NetworkManager ignores this keyfile"});
         continue;
       }
-      auto text = host.readFile(path);
-      if (!text) {
-        if (text.error().code != ErrorCode::kNotFound) {
-          facts.problems.push_back({path, 0, text.error().message});
-        }
-        continue;
-      }
+      std::optional<std::string> text = readIfPresent(host, path, facts.problems);
+      if (!text) continue;
       NmProfile p = parseNmKeyfile(*text, path);
       facts.problems.insert(facts.problems.end(), p.problems.begin(), p.problems.end());
       if (!p.loadable) continue;
@@ -94,7 +80,7 @@ void probeNetworkManager(const Host& host, NetworkFacts& facts) {
       here.push_back(std::move(p));
     }
     // Masks apply to lower-priority directories only, so they are read after this one.
-    collectMasks(host, dir.path, *entries, masked);
+    collectMasks(host, dir.path, entries, masked);
     for (NmProfile& p : here) profiles.push_back(std::move(p));
   }
   linkNmProfiles(profiles);

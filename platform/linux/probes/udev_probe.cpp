@@ -4,6 +4,7 @@
 
 #include "parsers/udev_rules.h"
 #include "probes/network_probes.h"
+#include "probes/probe_io.h"
 
 namespace guestprep::os_linux {
 
@@ -15,15 +16,8 @@ constexpr std::string_view kPersistentNet = "70-persistent-net.rules";
 }  // namespace
 
 void probePersistentNetRules(const Host& host, NetworkFacts& facts) {
-  auto names = host.listDir(kRulesDir);
-  if (!names) {
-    if (names.error().code != ErrorCode::kNotFound) {
-      facts.problems.push_back({std::string(kRulesDir), 0, names.error().message});
-    }
-    return;
-  }
   std::vector<std::string> files;
-  for (const std::string& n : *names) {
+  for (const std::string& n : listIfPresent(host, kRulesDir, facts.problems)) {
     if (n.ends_with(".rules") && n.front() != '.') files.push_back(n);
   }
   // The generated file is the one that matters most when a disk moves to new hardware.
