@@ -55,6 +55,9 @@ class Host {
   /// Does not follow a final symlink.
   [[nodiscard]] virtual Result<FileStat> lstat(std::string_view path) const = 0;
   [[nodiscard]] virtual Result<std::string> readLink(std::string_view path) const = 0;
+  /// The path with every symlink, "." and ".." resolved, as the audited system sees it
+  /// ("/etc/grub.conf" -> "/boot/grub/grub.conf"); the final component need not exist.
+  [[nodiscard]] virtual Result<std::string> canonicalPath(std::string_view path) const = 0;
   /// Runs argv (never through a shell) with a timeout. argv[0] is looked up in the system PATH.
   [[nodiscard]] virtual Result<CommandResult> run(
       const std::vector<std::string>& argv,

@@ -25,6 +25,9 @@ class LiveHost : public Host {
   [[nodiscard]] Result<std::string> readLink(std::string_view path) const override {
     return posixReadLink(std::string(path), std::string(path));
   }
+  [[nodiscard]] Result<std::string> canonicalPath(std::string_view path) const override {
+    return posixCanonicalPath(std::string(path));
+  }
   [[nodiscard]] Result<CommandResult> run(const std::vector<std::string>& argv,
                                           std::chrono::milliseconds timeout) const override {
     return runCommand(argv, timeout);

@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 namespace guestprep::os_linux {
 
@@ -89,6 +91,14 @@ Result<std::string> posixReadLink(const std::string& real_path, const std::strin
   if (n < 0) return std::unexpected(errnoError(errno, shown_path));
   buf.resize(static_cast<std::size_t>(n));
   return buf;
+}
+
+Result<std::string> posixCanonicalPath(const std::string& path) {
+  std::error_code ec;
+  // weakly_canonical resolves what exists and appends the rest, like the offline host does.
+  std::filesystem::path p = std::filesystem::weakly_canonical(path, ec);
+  if (ec) return std::unexpected(errnoError(ec.value(), path));
+  return p.string();
 }
 
 }  // namespace guestprep::os_linux

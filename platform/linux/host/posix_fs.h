@@ -20,6 +20,9 @@ Result<FileStat> posixStat(const std::string& real_path, const std::string& show
                            bool follow);
 Result<std::string> posixReadLink(const std::string& real_path, const std::string& shown_path);
 
+/// realpath(3) of this machine; a missing final component is resolved through its parent.
+Result<std::string> posixCanonicalPath(const std::string& path);
+
 /// Runs argv with a timeout on this machine (Boost.Process), in the C locale.
 Result<CommandResult> runCommand(const std::vector<std::string>& argv,
                                  std::chrono::milliseconds timeout);

@@ -57,8 +57,8 @@ Result<std::string> RootHost::resolve(std::string_view path, bool follow_final) 
   if (path.empty() || path.front() != '/') {
     return fail(ErrorCode::kInvalidInput, "not an absolute path: '" + std::string(path) + "'");
   }
-  std::deque<std::string> todo;
-  pushComponents(path, todo, false);
+  std::deque<std::string> pending;
+  pushComponents(path, pending, false);
   std::vector<std::string> done;
   int links = 0;
   auto current = [&] {
@@ -69,9 +69,9 @@ Result<std::string> RootHost::resolve(std::string_view path, bool follow_final) 
     }
     return p;
   };
-  while (!todo.empty()) {
-    std::string c = std::move(todo.front());
-    todo.pop_front();
+  while (!pending.empty()) {
+    std::string c = std::move(pending.front());
+    pending.pop_front();
     if (c == "..") {
       // ".." at the root stays at the root, as in a chroot.
       if (!done.empty()) done.pop_back();
@@ -81,10 +81,10 @@ Result<std::string> RootHost::resolve(std::string_view path, bool follow_final) 
     std::string candidate = current();
     struct stat st {};
     if (::lstat(candidate.c_str(), &st) != 0) {
-      if (errno == ENOENT && todo.empty()) return candidate;
+      if (errno == ENOENT && pending.empty()) return candidate;
       return std::unexpected(errnoError(errno, std::string(path)));
     }
-    if (S_ISLNK(st.st_mode) && (follow_final || !todo.empty())) {
+    if (S_ISLNK(st.st_mode) && (follow_final || !pending.empty())) {
       if (++links > kMaxSymlinks) {
         return fail(ErrorCode::kIo, "'" + std::string(path) + "': too many levels of symlinks");
       }
@@ -92,8 +92,8 @@ Result<std::string> RootHost::resolve(std::string_view path, bool follow_final) 
       if (!target) return std::unexpected(target.error());
       done.pop_back();
       if (!target->empty() && target->front() == '/') done.clear();
-      pushComponents(*target, todo, true);
-    } else if (!todo.empty() && !S_ISDIR(st.st_mode)) {
+      pushComponents(*target, pending, true);
+    } else if (!pending.empty() && !S_ISDIR(st.st_mode)) {
       return fail(ErrorCode::kNotFound, "'" + std::string(path) + "': not a directory on the way");
     }
   }
@@ -130,6 +130,13 @@ Result<std::string> RootHost::readLink(std::string_view path) const {
   auto real = resolve(path, false);
   if (!real) return std::unexpected(real.error());
   return posixReadLink(*real, std::string(path));
+}
+
+Result<std::string> RootHost::canonicalPath(std::string_view path) const {
+  auto real = resolve(path, true);
+  if (!real) return std::unexpected(real.error());
+  std::string inside = real->substr(root_.size());
+  return inside.empty() ? std::string("/") : inside;
 }
 
 Result<CommandResult> RootHost::run(const std::vector<std::string>& argv,

@@ -38,45 +38,15 @@ GrubVars readGrubEnv(const Host& host, const std::string& path, NextBootCmdlines
 
 }  // namespace
 
-std::string resolvedPath(const Host& host, std::string_view path) {
-  std::deque<std::string> todo;
-  for (std::string& c : split(path, '/')) todo.push_back(std::move(c));
-  std::vector<std::string> done;
-  auto joined = [&] {
-    std::string p;
-    for (const std::string& c : done) p += "/" + c;
-    return p.empty() ? std::string("/") : p;
-  };
-  int hops = 0;
-  while (!todo.empty()) {
-    std::string c = std::move(todo.front());
-    todo.pop_front();
-    if (c.empty() || c == ".") continue;
-    if (c == "..") {
-      if (!done.empty()) done.pop_back();
-      continue;
-    }
-    done.push_back(std::move(c));
-    auto st = host.lstat(joined());
-    // 40 links, as the kernel's limit, keeps a symlink loop from running forever.
-    if (!st || st->type != FileStat::Type::kSymlink || ++hops > 40) continue;
-    auto target = host.readLink(joined());
-    if (!target) continue;
-    done.pop_back();
-    if (target->starts_with('/')) done.clear();
-    std::vector<std::string> parts = split(*target, '/');
-    todo.insert(todo.begin(), parts.begin(), parts.end());
-  }
-  return joined();
-}
-
 NextBootCmdlines readNextBootCmdlines(const Host& host) {
   NextBootCmdlines out;
   std::set<std::string> seen;
   // Returns the text of a boot file not read yet under another name.
   auto readOnce = [&](const std::string& path) -> std::optional<std::string> {
     if (!host.entryExists(path)) return std::nullopt;
-    if (!seen.insert(resolvedPath(host, path)).second) return std::nullopt;
+    if (!seen.insert(host.canonicalPath(path).value_or(std::string(path))).second) {
+      return std::nullopt;
+    }
     std::optional<std::string> text = readIfPresent(host, path, out.problems);
     if (text) out.files.push_back(path);
     return text;

@@ -27,8 +27,4 @@ struct NextBootCmdlines {
 /// found, that is recorded as a problem, since the next boot's command line is then unknown.
 NextBootCmdlines readNextBootCmdlines(const Host& host);
 
-/// The path with every symlink on the way resolved (as seen by the audited system), so that
-/// files reached through different links can be recognised as one.
-std::string resolvedPath(const Host& host, std::string_view path);
-
 }  // namespace guestprep::os_linux

@@ -131,3 +131,28 @@ TEST(LiveHost, MissingCommandIsNotFound) {
 
 }  // namespace
 }  // namespace guestprep::testing
+
+namespace guestprep::testing {
+namespace {
+
+TEST(RootHost, CanonicalPathIsTheAuditedSystemsView) {
+  TestHost host;
+  host.addFile("/boot/grub/grub.conf", "default=0\n");
+  host.addSymlink("/boot/grub/menu.lst", "grub.conf");
+  host.addSymlink("/etc/grub.conf", "../boot/grub/grub.conf");
+  EXPECT_EQ(host.canonicalPath("/etc/grub.conf").value_or(""), "/boot/grub/grub.conf");
+  EXPECT_EQ(host.canonicalPath("/boot/grub/menu.lst").value_or(""), "/boot/grub/grub.conf");
+  EXPECT_EQ(host.canonicalPath("/etc/../../etc/missing").value_or(""), "/etc/missing");
+  EXPECT_EQ(host.canonicalPath("/").value_or(""), "/");
+}
+
+TEST(LiveHost, CanonicalPathResolvesLinks) {
+  auto host = makeLiveHost();
+  auto p = host->canonicalPath("/proc/self/../self/status");
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->rfind("/proc/", 0), 0u) << *p;
+  EXPECT_EQ(p->find(".."), std::string::npos) << *p;
+}
+
+}  // namespace
+}  // namespace guestprep::testing
