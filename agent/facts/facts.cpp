@@ -15,28 +15,21 @@ NLOHMANN_JSON_SERIALIZE_ENUM(AddrMethod, {
 
 std::string toString(AddrMethod m) { return nlohmann::json(m).get<std::string>(); }
 
-template <class T>
-void to_json(nlohmann::json& j, const Observed<T>& o) {
-  if (o.value) {
-    j = nlohmann::json{{"value", *o.value}};
-  } else {
-    j = nlohmann::json{{"error", o.error}};
-  }
+void to_json(nlohmann::json& j, const SourceRef& r) {
+  j = nlohmann::json{{"file", r.file}, {"line", r.line}};
 }
-
-template <class T>
-void from_json(const nlohmann::json& j, Observed<T>& o) {
-  if (j.contains("value")) {
-    o.value = j.at("value").get<T>();
-    o.error.clear();
-  } else {
-    o.value.reset();
-    o.error = j.at("error").get<std::string>();
-  }
+void from_json(const nlohmann::json& j, SourceRef& r) {
+  j.at("file").get_to(r.file);
+  j.at("line").get_to(r.line);
 }
-
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SourceRef, file, line)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConfigProblem, file, line, message)
+void to_json(nlohmann::json& j, const ConfigProblem& p) {
+  j = nlohmann::json{{"file", p.file}, {"line", p.line}, {"message", p.message}};
+}
+void from_json(const nlohmann::json& j, ConfigProblem& p) {
+  j.at("file").get_to(p.file);
+  j.at("line").get_to(p.line);
+  j.at("message").get_to(p.message);
+}
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OsInfo, id, id_like, name, version_id, pretty_name, source,
                                    kernel, arch, hostname)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(NicConfig, name, stack, source, starts_at_boot, kind, members,
@@ -59,7 +52,13 @@ void to_json(nlohmann::json& j, const Facts& f) {
                      {"host", f.host},
                      {"runtime", f.runtime},
                      {"os", f.os},
-                     {"network", f.network}};
+                     {"network", f.network},
+                     {"system", f.system},
+                     {"firewall", f.firewall},
+                     {"boot", f.boot},
+                     {"auth", f.auth},
+                     {"storage", f.storage},
+                     {"software", f.software}};
 }
 
 void from_json(const nlohmann::json& j, Facts& f) {
@@ -77,6 +76,12 @@ void from_json(const nlohmann::json& j, Facts& f) {
   j.at("runtime").get_to(f.runtime);
   j.at("os").get_to(f.os);
   j.at("network").get_to(f.network);
+  j.at("system").get_to(f.system);
+  j.at("firewall").get_to(f.firewall);
+  j.at("boot").get_to(f.boot);
+  j.at("auth").get_to(f.auth);
+  j.at("storage").get_to(f.storage);
+  j.at("software").get_to(f.software);
 }
 
 Facts factsFromJson(const nlohmann::json& j) { return j.get<Facts>(); }

@@ -7,40 +7,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "facts/auth_facts.h"
+#include "facts/boot_facts.h"
+#include "facts/common.h"
+#include "facts/firewall_facts.h"
+#include "facts/software_facts.h"
+#include "facts/storage_facts.h"
+#include "facts/system_facts.h"
+
 namespace guestprep {
-
-/// Version of the Facts JSON layout; bump when a field changes meaning or is removed.
-inline constexpr int kFactsSchemaVersion = 1;
-
-/// A value a probe tried to read: either the value, or why it could not be read.
-/// "Not collected" is never the same as "empty": rules turn a missing value into an error finding.
-template <class T>
-struct Observed {
-  std::optional<T> value;
-  std::string error;  ///< why there is no value (set exactly when value is empty)
-
-  [[nodiscard]] bool ok() const { return value.has_value(); }
-  static Observed of(T v) { return Observed{std::move(v), {}}; }
-  static Observed failed(std::string why) { return Observed{std::nullopt, std::move(why)}; }
-};
-
-/// A place in a file, for evidence.
-struct SourceRef {
-  std::string file;
-  int line = 0;  ///< 1-based; 0 when the whole file is meant
-  bool operator==(const SourceRef&) const = default;
-};
-
-/// A file that could not be read or parsed; the rest of the probe went on.
-/// `line` 0 means the file as a whole could not be (fully) read, so facts drawn from it may be
-/// incomplete and rules that depend on it report an error rather than a pass; a line number means
-/// one line was malformed and skipped.
-struct ConfigProblem {
-  std::string file;
-  int line = 0;
-  std::string message;
-  bool operator==(const ConfigProblem&) const = default;
-};
 
 /// Identity of the audited system.
 struct OsInfo {
@@ -165,13 +140,14 @@ struct Facts {
   bool runtime = false;      ///< Host::hasRuntimeState()
   OsInfo os;
   NetworkFacts network;
+  SystemFacts system;      ///< release files, key system files, accounts, SELinux, resolv.conf
+  FirewallFacts firewall;  ///< firewalls and sshd, at next boot and now
+  BootFacts boot;          ///< default boot kernel, its modules and initramfs
+  AuthFacts auth;          ///< password policy (PAM, pwquality, login.defs), shadow attributes
+  StorageFacts storage;    ///< fstab, mounts, partitions, filesystems, free space
+  SoftwareFacts software;  ///< packages and services of interest: cloud-init, agents, qemu-ga
   bool operator==(const Facts&) const = default;
 };
-
-template <class T>
-bool operator==(const Observed<T>& a, const Observed<T>& b) {
-  return a.value == b.value && a.error == b.error;
-}
 
 void to_json(nlohmann::json& j, const Facts& f);
 void from_json(const nlohmann::json& j, Facts& f);

@@ -23,6 +23,21 @@ struct FileStat {
   std::uint64_t size = 0;
 };
 
+/// Space and inode counts of the filesystem holding a path (statvfs).
+struct FsStats {
+  std::uint64_t block_size = 0;
+  std::uint64_t blocks = 0;        ///< total, in block_size units
+  std::uint64_t blocks_free = 0;   ///< free for root
+  std::uint64_t blocks_avail = 0;  ///< free for unprivileged users
+  std::uint64_t inodes = 0;
+  std::uint64_t inodes_free = 0;
+  bool operator==(const FsStats&) const = default;
+};
+
+/// Inode flags (chattr/lsattr) that matter to the audit.
+inline constexpr std::uint32_t kInodeImmutable = 0x00000010;   ///< FS_IMMUTABLE_FL ('i')
+inline constexpr std::uint32_t kInodeAppendOnly = 0x00000020;  ///< FS_APPEND_FL ('a')
+
 /// The outcome of a command that ran (a command that could not start is an Error instead).
 struct CommandResult {
   int exit_code = 0;
@@ -58,6 +73,12 @@ class Host {
   /// The path with every symlink, "." and ".." resolved, as the audited system sees it
   /// ("/etc/grub.conf" -> "/boot/grub/grub.conf"); the final component need not exist.
   [[nodiscard]] virtual Result<std::string> canonicalPath(std::string_view path) const = 0;
+  /// Inode flags of a file (FS_IOC_GETFLAGS: kInodeImmutable, kInodeAppendOnly, ...).
+  /// kUnsupported where the filesystem has none.
+  [[nodiscard]] virtual Result<std::uint32_t> inodeFlags(std::string_view path) const = 0;
+  /// Space and inodes of the filesystem holding `path`. On an offline root this is the
+  /// filesystem mounted there, which is the audited one when the disk is mounted at DIR.
+  [[nodiscard]] virtual Result<FsStats> fsStats(std::string_view path) const = 0;
   /// Runs argv (never through a shell) with a timeout. argv[0] is looked up in the system PATH.
   [[nodiscard]] virtual Result<CommandResult> run(
       const std::vector<std::string>& argv,

@@ -22,8 +22,31 @@ class Validator {
     if (!mark.is_null()) {
       where += ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
     }
-    errors_.push_back(where + ": " + message);
+    errors_.push_back(where + ": " + printable(message));
   }
+
+  // Messages quote the policy's own text (keys, ids, yaml-cpp's view of a bad character); control
+  // characters there would break the one-problem-per-line format, so they are escaped.
+  static std::string printable(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+      auto u = static_cast<unsigned char>(c);
+      if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else if (u < 0x20 || u == 0x7f) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\x";
+        out += kHex[u >> 4];
+        out += kHex[u & 0xf];
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  }
+
   [[nodiscard]] bool ok() const { return errors_.empty(); }
   [[nodiscard]] std::string joined() const {
     std::string out;

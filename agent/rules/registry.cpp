@@ -5,8 +5,8 @@
 
 namespace guestprep {
 
-const std::vector<RuleType>& ruleTypes() {
-  static const std::vector<RuleType> kTable = {
+std::vector<RuleType> networkRuleTypes() {
+  return {
       {"nic.count", "at most `max` physical NICs come up at boot", nicCountParams(),
        &evaluateNicCount, "Disable the boot configuration of every NIC but the primary one."},
       {"nic.dhcp", "the primary NIC gets its IPv4 address by DHCP at boot", nicDhcpParams(),
@@ -16,6 +16,17 @@ const std::vector<RuleType>& ruleTypes() {
       {"nic.pinning", "no network configuration pinned to a MAC or hardware NIC name",
        nicPinningParams(), &evaluateNicPinning, "Remove MAC and hardware-name bindings."},
   };
+}
+
+const std::vector<RuleType>& ruleTypes() {
+  static const std::vector<RuleType> kTable = [] {
+    std::vector<RuleType> all;
+    for (auto family : {&networkRuleTypes, &systemRuleTypes, &firewallRuleTypes, &bootRuleTypes,
+                        &authRuleTypes, &storageRuleTypes, &softwareRuleTypes}) {
+      for (RuleType& t : family()) all.push_back(std::move(t));
+    }
+    return all;
+  }();
   return kTable;
 }
 

@@ -76,6 +76,26 @@ TestHost& TestHost::addCommand(std::vector<std::string> argv, CommandResult resu
   return *this;
 }
 
+TestHost& TestHost::setInodeFlags(std::string_view path, std::uint32_t flags) {
+  inode_flags_[std::string(path)] = flags;
+  return *this;
+}
+
+TestHost& TestHost::setFsStats(std::string_view path, FsStats stats) {
+  fs_stats_[std::string(path)] = stats;
+  return *this;
+}
+
+Result<std::uint32_t> TestHost::inodeFlags(std::string_view path) const {
+  if (auto it = inode_flags_.find(path); it != inode_flags_.end()) return it->second;
+  return RootHost::inodeFlags(path);
+}
+
+Result<FsStats> TestHost::fsStats(std::string_view path) const {
+  if (auto it = fs_stats_.find(path); it != fs_stats_.end()) return it->second;
+  return RootHost::fsStats(path);
+}
+
 Result<CommandResult> TestHost::run(const std::vector<std::string>& argv,
                                     std::chrono::milliseconds /*timeout*/) const {
   auto it = commands_.find(argv);

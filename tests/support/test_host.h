@@ -29,6 +29,9 @@ class TestHost : public os_linux::RootHost {
   TestHost& addSymlink(std::string_view path, std::string_view target);
   /// Records what a command prints and returns.
   TestHost& addCommand(std::vector<std::string> argv, CommandResult result);
+  /// Overrides what inodeFlags / fsStats say for a path (default: the fixture file's real ones).
+  TestHost& setInodeFlags(std::string_view path, std::uint32_t flags);
+  TestHost& setFsStats(std::string_view path, FsStats stats);
   /// Whether /proc, /sys and commands count as a running system (default true).
   TestHost& setRuntime(bool runtime) {
     runtime_ = runtime;
@@ -42,6 +45,9 @@ class TestHost : public os_linux::RootHost {
       const std::vector<std::string>& argv,
       std::chrono::milliseconds timeout = kDefaultTimeout) const override;
 
+  [[nodiscard]] Result<std::uint32_t> inodeFlags(std::string_view path) const override;
+  [[nodiscard]] Result<FsStats> fsStats(std::string_view path) const override;
+
   [[nodiscard]] std::filesystem::path hostPath(std::string_view path) const;
 
  private:
@@ -49,6 +55,8 @@ class TestHost : public os_linux::RootHost {
   bool owned_ = false;
   bool runtime_ = true;
   std::map<std::vector<std::string>, CommandResult> commands_;
+  std::map<std::string, std::uint32_t, std::less<>> inode_flags_;
+  std::map<std::string, FsStats, std::less<>> fs_stats_;
 };
 
 }  // namespace guestprep::testing

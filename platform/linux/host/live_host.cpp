@@ -28,6 +28,12 @@ class LiveHost : public Host {
   [[nodiscard]] Result<std::string> canonicalPath(std::string_view path) const override {
     return posixCanonicalPath(std::string(path));
   }
+  [[nodiscard]] Result<std::uint32_t> inodeFlags(std::string_view path) const override {
+    return posixInodeFlags(std::string(path), std::string(path));
+  }
+  [[nodiscard]] Result<FsStats> fsStats(std::string_view path) const override {
+    return posixFsStats(std::string(path), std::string(path));
+  }
   [[nodiscard]] Result<CommandResult> run(const std::vector<std::string>& argv,
                                           std::chrono::milliseconds timeout) const override {
     return runCommand(argv, timeout);

@@ -3,7 +3,10 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -91,6 +94,37 @@ Result<std::string> posixReadLink(const std::string& real_path, const std::strin
   if (n < 0) return std::unexpected(errnoError(errno, shown_path));
   buf.resize(static_cast<std::size_t>(n));
   return buf;
+}
+
+Result<std::uint32_t> posixInodeFlags(const std::string& real_path, const std::string& shown_path) {
+  // O_NONBLOCK: never hang on a FIFO; O_NOFOLLOW: the path is already resolved.
+  int fd = ::open(real_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+  if (fd < 0) return std::unexpected(errnoError(errno, shown_path));
+  int flags = 0;
+  int rc = ::ioctl(fd, FS_IOC_GETFLAGS, &flags);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) {
+    if (err == ENOTTY || err == EOPNOTSUPP || err == EINVAL) {
+      return fail(ErrorCode::kUnsupported,
+                  "'" + shown_path + "': the filesystem has no inode flags (lsattr)");
+    }
+    return std::unexpected(errnoError(err, shown_path));
+  }
+  return static_cast<std::uint32_t>(flags);
+}
+
+Result<FsStats> posixFsStats(const std::string& real_path, const std::string& shown_path) {
+  struct statvfs v {};
+  if (::statvfs(real_path.c_str(), &v) != 0) return std::unexpected(errnoError(errno, shown_path));
+  FsStats s;
+  s.block_size = v.f_frsize ? v.f_frsize : v.f_bsize;
+  s.blocks = v.f_blocks;
+  s.blocks_free = v.f_bfree;
+  s.blocks_avail = v.f_bavail;
+  s.inodes = v.f_files;
+  s.inodes_free = v.f_ffree;
+  return s;
 }
 
 Result<std::string> posixCanonicalPath(const std::string& path) {

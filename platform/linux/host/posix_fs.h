@@ -20,6 +20,11 @@ Result<FileStat> posixStat(const std::string& real_path, const std::string& show
                            bool follow);
 Result<std::string> posixReadLink(const std::string& real_path, const std::string& shown_path);
 
+/// FS_IOC_GETFLAGS on a real path of this machine.
+Result<std::uint32_t> posixInodeFlags(const std::string& real_path, const std::string& shown_path);
+/// statvfs(3) on a real path of this machine.
+Result<FsStats> posixFsStats(const std::string& real_path, const std::string& shown_path);
+
 /// realpath(3) of this machine; a missing final component is resolved through its parent.
 Result<std::string> posixCanonicalPath(const std::string& path);
 

@@ -139,6 +139,18 @@ Result<std::string> RootHost::canonicalPath(std::string_view path) const {
   return inside.empty() ? std::string("/") : inside;
 }
 
+Result<std::uint32_t> RootHost::inodeFlags(std::string_view path) const {
+  auto real = resolve(path, true);
+  if (!real) return std::unexpected(real.error());
+  return posixInodeFlags(*real, std::string(path));
+}
+
+Result<FsStats> RootHost::fsStats(std::string_view path) const {
+  auto real = resolve(path, true);
+  if (!real) return std::unexpected(real.error());
+  return posixFsStats(*real, std::string(path));
+}
+
 Result<CommandResult> RootHost::run(const std::vector<std::string>& argv,
                                     std::chrono::milliseconds /*timeout*/) const {
   return fail(ErrorCode::kUnsupported,

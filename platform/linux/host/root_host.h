@@ -24,6 +24,8 @@ class RootHost : public Host {
   [[nodiscard]] Result<FileStat> lstat(std::string_view path) const override;
   [[nodiscard]] Result<std::string> readLink(std::string_view path) const override;
   [[nodiscard]] Result<std::string> canonicalPath(std::string_view path) const override;
+  [[nodiscard]] Result<std::uint32_t> inodeFlags(std::string_view path) const override;
+  [[nodiscard]] Result<FsStats> fsStats(std::string_view path) const override;
   /// Commands of the audited system cannot run on an offline root: kUnsupported.
   [[nodiscard]] Result<CommandResult> run(
       const std::vector<std::string>& argv,

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "rules/registry.h"
 
 namespace guestprep {
@@ -114,6 +116,14 @@ TEST(Policy, UnknownBuiltinNamesTheKnownOnes) {
   auto p = builtinPolicy("no-such-policy");
   ASSERT_FALSE(p);
   EXPECT_NE(p.error().message.find("aliyun-ecs-linux"), std::string::npos);
+}
+
+TEST(RuleRegistry, NamesAreUniqueAcrossFamilies) {
+  std::set<std::string_view> names;
+  for (const auto& t : ruleTypes()) {
+    EXPECT_TRUE(names.insert(t.name).second) << "duplicate rule type " << t.name;
+    EXPECT_EQ(findRuleType(t.name), &t) << t.name;
+  }
 }
 
 // Every rule type's parameter declarations are well formed: defaults have the declared type.

@@ -156,3 +156,28 @@ TEST(LiveHost, CanonicalPathResolvesLinks) {
 
 }  // namespace
 }  // namespace guestprep::testing
+
+namespace guestprep::testing {
+namespace {
+
+TEST(RootHost, FsStatsAndInodeFlags) {
+  TestHost host;
+  host.addFile("/etc/shadow", "root:*:19000:0:99999:7:::\n", 0000);
+  auto fs = host.fsStats("/");
+  ASSERT_TRUE(fs) << fs.error().message;
+  EXPECT_GT(fs->blocks, 0u);
+  EXPECT_LE(fs->blocks_avail, fs->blocks);
+  // Flags come from the real file (tmp filesystems may not support them: kUnsupported).
+  auto flags = host.inodeFlags("/etc/shadow");
+  if (flags) {
+    EXPECT_EQ(*flags & kInodeImmutable, 0u);
+  } else {
+    EXPECT_EQ(flags.error().code, ErrorCode::kUnsupported) << flags.error().message;
+  }
+  host.setInodeFlags("/etc/shadow", kInodeImmutable);
+  EXPECT_EQ(host.inodeFlags("/etc/shadow").value_or(0), kInodeImmutable);
+  EXPECT_FALSE(host.inodeFlags("/etc/missing"));
+}
+
+}  // namespace
+}  // namespace guestprep::testing

@@ -1,0 +1,8 @@
+// The boot family's rule types, listed for the registry.
+#include "rules/registry.h"
+
+namespace guestprep {
+
+std::vector<RuleType> bootRuleTypes() { return {}; }
+
+}  // namespace guestprep

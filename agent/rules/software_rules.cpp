@@ -1,0 +1,8 @@
+// The software family's rule types, listed for the registry.
+#include "rules/registry.h"
+
+namespace guestprep {
+
+std::vector<RuleType> softwareRuleTypes() { return {}; }
+
+}  // namespace guestprep
