@@ -76,7 +76,9 @@ TEST(Cli, PolicyCommands) {
 
 TEST(Cli, ExitCodeFollowsVerdictAndFailOn) {
   // rhel7 is ready; its only non-pass findings are none, so --fail-on warn keeps it ready.
-  EXPECT_EQ(runGuestprep({"audit", "--root", fixtureRoot("rhel7")}).exit_code, 0);
+  EXPECT_EQ(runGuestprep({"audit", "--policy", networkPolicy(), "--root", fixtureRoot("rhel7")})
+                .exit_code,
+            0);
   EXPECT_EQ(runGuestprep({"audit", "--root", fixtureRoot("rhel6")}).exit_code, 1);
   // A policy keeping only the rules rhel6 fails with warn severity: ready unless --fail-on warn.
   std::string path =
@@ -103,8 +105,8 @@ TEST(Cli, TextReportIsPlainWhenNotATerminal) {
 TEST(Cli, OutputFileGetsTheReportAndStdoutStaysEmpty) {
   std::string path = ::testing::TempDir() + "/report.json";
   std::filesystem::remove(path);
-  CommandResult r =
-      runGuestprep({"audit", "--root", fixtureRoot("rhel7"), "--format", "json", "--output", path});
+  CommandResult r = runGuestprep({"audit", "--policy", networkPolicy(), "--root",
+                                  fixtureRoot("rhel7"), "--format", "json", "--output", path});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_TRUE(r.out.empty());
   std::ifstream in(path);

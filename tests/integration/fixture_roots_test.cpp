@@ -49,7 +49,8 @@ const Expected kCases[] = {
 TEST(FixtureRoots, NetworkVerdicts) {
   for (const Expected& c : kCases) {
     int exit_code = -1;
-    nlohmann::json report = auditJson({"--root", fixtureRoot(c.root)}, &exit_code);
+    nlohmann::json report =
+        auditJson({"--policy", networkPolicy(), "--root", fixtureRoot(c.root)}, &exit_code);
     EXPECT_EQ(exit_code, c.exit_code) << c.root << ": " << report.dump(2);
     if (*c.os_id) {
       EXPECT_EQ(report["host"]["os_id"], c.os_id) << c.root;
@@ -74,7 +75,7 @@ TEST(FixtureRoots, NetworkVerdicts) {
 
 // Evidence names the files and lines a person needs to open.
 TEST(FixtureRoots, EvidenceNamesFilesAndLines) {
-  nlohmann::json report = auditJson({"--root", fixtureRoot("rhel6")});
+  nlohmann::json report = auditJson({"--policy", networkPolicy(), "--root", fixtureRoot("rhel6")});
   nlohmann::json nic = findingFor(report, "L-NIC");
   bool eth1 = false;
   for (const auto& e : nic["evidence"]) {

@@ -72,6 +72,10 @@ std::string validateReportSchema(const std::string& json_text) {
   return "";
 }
 
+std::string networkPolicy() {
+  return std::string(GUESTPREP_FIXTURES_DIR) + "/policies/network-only.yaml";
+}
+
 std::string fixtureRoot(const std::string& name) {
   return std::string(GUESTPREP_FIXTURES_DIR) + "/roots/" + name;
 }

@@ -23,6 +23,9 @@ nlohmann::json findingFor(const nlohmann::json& report, const std::string& requi
 /// the validator's complaint, or "" when valid. "SKIP: ..." when the validator is not installed.
 std::string validateReportSchema(const std::string& json_text);
 
+/// tests/fixtures/policies/network-only.yaml: the network rules of the default policy alone.
+std::string networkPolicy();
+
 /// The fixture roots directory (tests/fixtures/roots).
 std::string fixtureRoot(const std::string& name);
 
