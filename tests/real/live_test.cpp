@@ -47,7 +47,9 @@ TEST(LiveMachine, AuditRunsAndItsReportMatchesTheSchema) {
   nlohmann::json report = auditJson({}, &exit_code);
   EXPECT_TRUE(exit_code == 0 || exit_code == 1) << exit_code;
   EXPECT_EQ(report["verdict"]["ready"], exit_code == 0);
-  ASSERT_EQ(report["findings"].size(), 4u);
+  for (const char* req : {"L-NIC", "L-IPV6", "L-DHCP", "X-NETPIN"}) {
+    EXPECT_FALSE(findingFor(report, req).is_null()) << req;
+  }
   for (const auto& f : report["findings"]) {
     EXPECT_EQ(f["message"].get<std::string>().find("could not run"), std::string::npos)
         << "a check crashed on the live machine: " << f.dump(2);

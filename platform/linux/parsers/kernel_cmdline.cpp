@@ -1,6 +1,7 @@
 // Parsers for kernel command lines and the boot loader files that hold the next boot's ones.
 #include "parsers/kernel_cmdline.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <optional>
@@ -49,9 +50,14 @@ std::string_view nextWord(std::string_view& s) {
   return w;
 }
 
+// Bytes that `$NAME` references may add over one parseGrubDefaults call. Self-references double
+// a value per line (A="$A $A"), so without a bound a few hundred bytes of input exhaust memory.
+constexpr std::size_t kMaxExpansion = 1 << 20;
+
 // Shell expansion of `$NAME` / `${NAME}` in an /etc/default/grub value; an unset name is empty.
+// Referenced values are cut when `budget` runs out, and `cut` is set.
 std::string expandShell(std::string_view v, const std::map<std::string, std::string>& vars,
-                        bool& has_command) {
+                        bool& has_command, std::size_t& budget, bool& cut) {
   std::string out;
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (v[i] == '`' || (v[i] == '$' && i + 1 < v.size() && v[i + 1] == '(')) has_command = true;
@@ -80,7 +86,11 @@ std::string expandShell(std::string_view v, const std::map<std::string, std::str
       i = e - 1;
     }
     auto it = vars.find(name);
-    if (it != vars.end()) out += it->second;
+    if (it == vars.end()) continue;
+    std::size_t n = std::min(it->second.size(), budget);
+    out.append(it->second, 0, n);
+    budget -= n;
+    if (n < it->second.size()) cut = true;
   }
   return out;
 }
@@ -336,6 +346,8 @@ GrubDefaults parseGrubDefaults(const std::vector<NamedText>& files) {
     bool set = false;
   };
   Assignment cmdline, cmdline_default;
+  std::size_t budget = kMaxExpansion;
+  bool reported_cut = false;
   for (const NamedText& f : files) {
     ShellVarsFile sv = parseShellVars(f.text);
     for (ConfigProblem& p : sv.problems) {
@@ -343,7 +355,14 @@ GrubDefaults parseGrubDefaults(const std::vector<NamedText>& files) {
     }
     for (const ShellVar& v : sv.vars) {
       bool has_command = false;
-      std::string value = expandShell(v.value, shell, has_command);
+      bool cut = false;
+      std::string value = expandShell(v.value, shell, has_command, budget, cut);
+      if (cut && !reported_cut) {
+        reported_cut = true;
+        out.problems.push_back({f.path, v.line,
+                                "$-references expand beyond " + std::to_string(kMaxExpansion) +
+                                    " bytes; " + v.key + " and later values are cut"});
+      }
       shell[v.key] = value;
       Assignment* a = v.key == "GRUB_CMDLINE_LINUX"           ? &cmdline
                       : v.key == "GRUB_CMDLINE_LINUX_DEFAULT" ? &cmdline_default

@@ -82,7 +82,8 @@ struct GrubDefaults {
 /// Reads the defaults files in the order grub-mkconfig sources them (/etc/default/grub first,
 /// then /etc/default/grub.d/*.cfg sorted): later assignments win, `$VAR` and `${VAR}` refer to
 /// earlier ones (unset is empty, as in the shell). Command substitutions are not run: they are
-/// kept as written and reported.
+/// kept as written and reported. References add at most 1 MiB in all (`A="$A $A"` doubles a
+/// value per line); past that, values are cut and the first cut is reported.
 GrubDefaults parseGrubDefaults(const std::vector<NamedText>& files);
 
 }  // namespace guestprep::os_linux

@@ -46,11 +46,25 @@ class UnitReader {
     }
   }
 
+  // A [Match] gives one config per (name, MAC) pair; real files list a few of each, and unbounded
+  // lists would let one small file make millions of configs.
+  static constexpr std::size_t kMaxMatchEntries = 64;
+
+  bool full(const std::vector<std::string>& list, const IniEntry& e) {
+    if (list.size() < kMaxMatchEntries) return false;
+    problem(e.line, e.key + "= lists more than " + std::to_string(kMaxMatchEntries) +
+                        " entries; the rest are ignored");
+    return true;
+  }
+
   void match(const IniEntry& e) {
     if (e.key == "Name") {
       // An empty assignment resets the list (config_parse_match_ifnames).
       if (e.value.empty()) u_.match_names.clear();
-      for (std::string& n : splitWords(e.value)) u_.match_names.push_back(std::move(n));
+      for (std::string& n : splitWords(e.value)) {
+        if (full(u_.match_names, e)) break;
+        u_.match_names.push_back(std::move(n));
+      }
     } else if (e.key == "MACAddress" || e.key == "PermanentMACAddress") {
       if (e.value.empty()) u_.match_macs.clear();
       for (const std::string& w : splitWords(e.value)) {
@@ -59,6 +73,7 @@ class UnitReader {
           problem(e.line, e.key + "= is not a MAC address: " + w);
           continue;
         }
+        if (full(u_.match_macs, e)) break;
         u_.match_macs.push_back(mac);
         u_.match_mac_line = e.line;
       }
@@ -339,17 +354,26 @@ std::vector<NicConfig> networkdNicConfigs(const std::vector<NetworkdUnit>& units
     origin.push_back(&u);
   }
 
-  // Bond=/Bridge= make members of the master's config; VLAN= makes this config the parent.
+  // Bond=/Bridge= make members of the master's config; VLAN= makes this config the parent (the
+  // last unit naming a VLAN wins). Looked up by name, not by walking every pair of configs: one
+  // file can yield thousands of configs, and a quadratic walk would stall the audit.
+  std::map<std::string, std::vector<std::size_t>> by_name;
+  for (std::size_t i = 0; i < out.size(); ++i) by_name[out[i].name].push_back(i);
+  std::map<std::size_t, std::set<std::string>> members_of;
   for (std::size_t i = 0; i < out.size(); ++i) {
-    const NetworkdUnit& u = *origin[i];
-    std::string member = out[i].name.empty() ? out[i].match_mac : out[i].name;
-    for (NicConfig& m : out) {
-      if (!out[i].master.empty() && m.name == out[i].master &&
-          std::find(m.members.begin(), m.members.end(), member) == m.members.end()) {
-        m.members.push_back(member);
+    if (!out[i].master.empty()) {
+      std::string member = out[i].name.empty() ? out[i].match_mac : out[i].name;
+      if (auto it = by_name.find(out[i].master); it != by_name.end()) {
+        for (std::size_t m : it->second) {
+          if (members_of[m].insert(member).second) out[m].members.push_back(member);
+        }
       }
-      if (std::find(u.vlans.begin(), u.vlans.end(), m.name) != u.vlans.end()) {
-        m.parent = out[i].name;
+    }
+    // A unit's configs are consecutive; its VLAN= list is applied once, from its last config.
+    if (i + 1 < out.size() && origin[i + 1] == origin[i]) continue;
+    for (const std::string& vlan : origin[i]->vlans) {
+      if (auto it = by_name.find(vlan); it != by_name.end()) {
+        for (std::size_t m : it->second) out[m].parent = out[i].name;
       }
     }
   }
