@@ -16,7 +16,8 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 2
 fi
 pkgs=(build-essential cmake ninja-build pkg-config
-      libyaml-cpp-dev libspdlog-dev libfmt-dev libboost1.81-dev nlohmann-json3-dev libcli11-dev)
+      libyaml-cpp-dev libspdlog-dev libfmt-dev libboost1.81-dev nlohmann-json3-dev libcli11-dev
+      libarchive-dev libssl-dev)
 if [ "$want_tests" = 1 ]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema debootstrap)
 fi

@@ -148,6 +148,18 @@ Result<std::uint32_t> RootHost::inodeFlags(std::string_view path) const {
 Result<FsStats> RootHost::fsStats(std::string_view path) const {
   auto real = resolve(path, true);
   if (!real) return std::unexpected(real.error());
+  // Only a filesystem mounted at or below the root is the audited system's. A root that is a
+  // plain directory (a copied tree, a fixture) sits on this machine's filesystem, whose free
+  // space says nothing about the audited disk.
+  struct stat outside {};
+  struct stat target {};
+  std::string parent = root_.empty() ? std::string("/") : root_ + "/..";
+  if (::stat(parent.c_str(), &outside) == 0 && ::stat(real->c_str(), &target) == 0 &&
+      outside.st_dev == target.st_dev && !root_.empty()) {
+    return fail(ErrorCode::kUnsupported,
+                "'" + std::string(path) + "' is not on a filesystem mounted inside " + root_ +
+                    " (the root is a directory of this machine's filesystem)");
+  }
   return posixFsStats(*real, std::string(path));
 }
 

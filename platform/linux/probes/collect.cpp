@@ -8,8 +8,14 @@
 #include "audit/audit.h"
 #include "core/clock.h"
 #include "core/version.h"
+#include "probes/auth_probe.h"
+#include "probes/boot_probe.h"
+#include "probes/firewall_probes.h"
 #include "probes/network_probes.h"
 #include "probes/os_probe.h"
+#include "probes/software_probes.h"
+#include "probes/storage_probes.h"
+#include "probes/system_probes.h"
 
 namespace guestprep {
 
@@ -45,6 +51,62 @@ Facts collectFacts(const Host& host) {
   guarded("ipv6-boot", [&] { lx::probeIpv6Boot(host, net); });
   guarded("cloud-init", [&] { lx::probeCloudInitNetwork(host, net); });
   guarded("runtime-network", [&] { lx::probeRuntimeNetwork(host, net); });
+  // Storage: until its probes fill them, the facts say they were not collected.
+  auto& sto = facts.storage;
+  sto.fstab_problems = {{sto.fstab_path, 0, "not collected: the fstab probe did not run"}};
+  sto.mounts.error = sto.boot_mode.error = "not collected: the storage probe did not run";
+  guarded("fstab", [&] {
+    StorageFacts probed = sto;  // replaced only when the probe completes
+    probed.fstab_problems.clear();
+    lx::probeFstab(host, probed);
+    sto = std::move(probed);
+  });
+  guarded("space", [&] { lx::probeSpace(host, sto); });
+  guarded("boot-mode", [&] { lx::probeBootMode(host, sto); });
+  // Auth: a probe that throws leaves a problem behind, so the rules report an error, not a pass.
+  facts.auth.problems = {{"/etc/pam.d", 0, "not collected: the auth probe did not run"}};
+  guarded("auth", [&] {
+    AuthFacts probed;  // replaces the placeholder only when the probe completes
+    lx::probeAuth(host, probed);
+    facts.auth = std::move(probed);
+  });
+  guarded("system", [&] { lx::probeSystem(host, facts.system, facts.os); });
+  // Software: each probe works on a copy that replaces the facts only when it completes, so a
+  // probe that throws leaves "not collected" behind and the rules report an error, not a pass.
+  auto& sw = facts.software;
+  const std::string sw_missing = "not collected: the software probe did not run";
+  sw.packages.installed.error = sw.issue.files.error = sw.grub_menu.files.error =
+      sw.sysdirs.files.error = sw_missing;
+  sw.problems = {{"/etc/cloud/cloud.cfg", 0, "not collected: the cloud-init probe did not run"}};
+  guarded("software-packages", [&] {
+    SoftwareFacts probed = sw;
+    lx::probeSoftwarePackages(host, probed);
+    sw = std::move(probed);
+  });
+  guarded("software-cloud-init", [&] {
+    SoftwareFacts probed = sw;
+    probed.problems.clear();
+    lx::probeSoftwareCloudInit(host, probed);
+    sw = std::move(probed);
+  });
+  guarded("software-verification", [&] {
+    SoftwareFacts probed = sw;
+    lx::probeSoftwareVerification(host, probed);
+    sw = std::move(probed);
+  });
+  // Boot: the kernel stays "not collected" (an error finding) unless the probe completes.
+  facts.boot.kernel.error = "not collected: the boot probe did not run";
+  guarded("boot", [&] {
+    BootFacts probed;
+    lx::probeBoot(host, probed);
+    facts.boot = std::move(probed);
+  });
+  // Firewall and sshd: runtime facts say why they are missing until their probes fill them.
+  auto& fw = facts.firewall;
+  fw.runtime.error = fw.sshd.listening.error = "not collected: the firewall probes did not run";
+  guarded("firewall", [&] { lx::probeFirewallProducts(host, fw); });
+  guarded("firewall-runtime", [&] { lx::probeFirewallRuntime(host, fw); });
+  guarded("sshd", [&] { lx::probeSshd(host, fw); });
   return facts;
 }
 

@@ -2,7 +2,9 @@
 #include "probes/os_probe.h"
 
 #include "parsers/shell_vars.h"
+#include "parsers/system_release.h"
 #include "parsers/text.h"
+#include "probes/system_probes.h"
 
 namespace guestprep::os_linux {
 
@@ -15,39 +17,23 @@ std::string firstLine(const std::string& text) {
 }  // namespace
 
 void probeOs(const Host& host, OsInfo& os) {
-  for (const char* path : {"/etc/os-release", "/usr/lib/os-release"}) {
-    auto text = host.readFile(path);
-    if (!text) continue;
-    ShellVarsFile vars = parseShellVars(*text);
-    os.id = toLower(vars.get("ID"));
-    os.id_like = vars.get("ID_LIKE");
-    os.name = vars.get("NAME");
-    os.version_id = vars.get("VERSION_ID");
-    os.pretty_name = vars.get("PRETTY_NAME");
-    os.source = path;
-    break;
-  }
-  if (os.source.empty()) {
-    // Systems older than os-release (CentOS 5/6, SLES 11, Debian 6): the first line of the
-    // distribution's release file names it; L-PLATFORM reads these in full.
-    for (const char* path : {"/etc/redhat-release", "/etc/centos-release", "/etc/SuSE-release",
-                             "/etc/system-release", "/etc/lsb-release", "/etc/debian_version"}) {
-      auto text = host.readFile(path);
-      if (!text || trim(*text).empty()) continue;
-      os.source = path;
-      if (std::string(path) == "/etc/lsb-release") {
+  // The same identification as L-PLATFORM (parsers/system_release); problems reading release
+  // files are reported by the platform probe, which reads them again.
+  std::vector<ConfigProblem> ignored;
+  std::vector<ReleaseInfo> releases = readReleaseFiles(host, ignored);
+  if (auto r = chooseRelease(releases)) {
+    bool from_os_release = r->source.file.ends_with("os-release");
+    // OsInfo.id keeps os-release's own ID ("rhel", "sles"); older files give our platform id.
+    os.id = from_os_release ? toLower(r->raw_id) : r->id;
+    os.version_id = r->version;
+    os.pretty_name = r->pretty_name;
+    os.source = r->source.file;
+    if (from_os_release) {
+      if (auto text = host.readFile(os.source)) {
         ShellVarsFile vars = parseShellVars(*text);
-        os.id = toLower(vars.get("DISTRIB_ID"));
-        os.version_id = vars.get("DISTRIB_RELEASE");
-        os.pretty_name = vars.get("DISTRIB_DESCRIPTION");
-      } else if (std::string(path) == "/etc/debian_version") {
-        os.id = "debian";
-        os.version_id = firstLine(*text);
-        os.pretty_name = "Debian " + os.version_id;
-      } else {
-        os.pretty_name = firstLine(*text);
+        os.id_like = vars.get("ID_LIKE");
+        os.name = vars.get("NAME");
       }
-      break;
     }
   }
   if (host.hasRuntimeState()) {
