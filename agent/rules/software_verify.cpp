@@ -84,8 +84,9 @@ Outcome evaluateFilesUnmodified(const Facts& facts, const Params& params) {
     for (std::size_t i = 0; i < modified.size() && i < 3; ++i) {
       names += (i ? ", " : "") + modified[i]->path;
     }
-    out.message = std::to_string(modified.size()) + " file" + (modified.size() == 1 ? "" : "s") +
-                  " differ from the package record: " + names +
+    out.message = std::to_string(modified.size()) +
+                  (modified.size() == 1 ? " file differs" : " files differ") +
+                  " from the package record: " + names +
                   (modified.size() > 3 ? ", ..." : "") + " " + counted;
     out.remediation = scope == "issue"
                           ? "Restore /etc/issue from its package (Debian: apt-get install "
