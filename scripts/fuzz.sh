@@ -31,7 +31,7 @@ for target in "$@"; do
   rm -rf "$in" && mkdir -p "$in"
   while IFS= read -r dir; do
     [ -n "$dir" ] || continue
-    find "$dir" -type f ! -name PROVENANCE.md -size -1M -print0 |
+    find "$dir" -type f ! -name PROVENANCE.md -size -1000k -print0 |
       while IFS= read -r -d '' f; do
         cp "$f" "$in/$(printf '%s' "${f#"$dir"/}" | tr '/' '_')"
       done
