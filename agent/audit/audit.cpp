@@ -44,6 +44,18 @@ std::vector<Finding> evaluatePolicy(const Policy& policy, const Facts& facts) {
   return findings;
 }
 
+CollectOptions collectOptionsFor(const Policy& policy) {
+  CollectOptions o;
+  o.verify_system_dirs = false;
+  for (const PolicyRule& r : policy.rules) {
+    if (r.type == "files.unmodified" && r.params.values().contains("scope") &&
+        r.params.getString("scope") == "system_dirs") {
+      o.verify_system_dirs = true;
+    }
+  }
+  return o;
+}
+
 Verdict decideVerdict(const std::vector<Finding>& findings, FailOn fail_on) {
   Verdict v;
   v.fail_on = fail_on;

@@ -33,7 +33,17 @@ std::vector<Finding> evaluatePolicy(const Policy& policy, const Facts& facts);
 /// FailOn::kWarn, warnings count too.
 Verdict decideVerdict(const std::vector<Finding>& findings, FailOn fail_on);
 
+/// What to collect beyond the defaults: costly facts that only some rules need.
+struct CollectOptions {
+  /// Hash every file of the system directories against the package database (L-SYSDIRS).
+  /// Hundreds of milliseconds on a real system, so only when the policy asks for it.
+  bool verify_system_dirs = true;
+};
+
+/// The options a policy needs: costly facts only where one of its rules reads them.
+CollectOptions collectOptionsFor(const Policy& policy);
+
 /// Collects Facts through the host: implemented by the platform (platform/<os>/probes).
-Facts collectFacts(const Host& host);
+Facts collectFacts(const Host& host, const CollectOptions& options = {});
 
 }  // namespace guestprep

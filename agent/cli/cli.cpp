@@ -111,7 +111,7 @@ int runAudit(const AuditArgs& a, int verbosity) {
   } else {
     auto host = openHost(a.root);
     spdlog::info("collecting facts from {}", host->describe());
-    facts = collectFacts(*host);
+    facts = collectFacts(*host, collectOptionsFor(policy));
   }
   Report report;
   report.generated_at = utcNow();

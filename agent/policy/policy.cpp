@@ -3,8 +3,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <regex>
+#include <algorithm>
 #include <set>
+#include <string_view>
 
 #include "policy/embedded.h"
 #include "rules/registry.h"
@@ -12,6 +13,31 @@
 namespace guestprep {
 
 namespace {
+
+// The checks below are written out rather than done with std::regex: libstdc++'s matcher
+// recurses once per character, so a policy with a 40 000-digit number overflowed the stack.
+
+// `-?[0-9]+`
+bool isInteger(std::string_view s) {
+  if (s.starts_with('-')) s.remove_prefix(1);
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// `(L|W|IMG|X|XW)-[A-Z0-9]+(-[A-Z0-9]+)*`
+bool isRequirementId(std::string_view s) {
+  std::size_t dash = s.find('-');
+  if (dash == std::string_view::npos) return false;
+  std::string_view family = s.substr(0, dash);
+  if (family != "L" && family != "W" && family != "IMG" && family != "X" && family != "XW") {
+    return false;
+  }
+  std::string_view rest = s.substr(dash + 1);
+  if (rest.empty() || rest.front() == '-' || rest.back() == '-' ||
+      rest.find("--") != std::string_view::npos) {
+    return false;
+  }
+  return rest.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == std::string_view::npos;
+}
 
 class Validator {
  public:
@@ -108,8 +134,7 @@ class Validator {
       }
       case ParamKind::kInt: {
         std::int64_t v = 0;
-        if (n.IsScalar() && std::regex_match(n.Scalar(), std::regex("-?[0-9]+")) &&
-            YAML::convert<std::int64_t>::decode(n, v)) {
+        if (n.IsScalar() && isInteger(n.Scalar()) && YAML::convert<std::int64_t>::decode(n, v)) {
           return v;
         }
         error(n.Mark(), label + " must be an integer");
@@ -173,8 +198,7 @@ void parseRule(Validator& v, const YAML::Node& node, Policy& policy, std::set<st
     v.error(node["id"].Mark(), what + ": duplicate rule id");
   }
   rule.requirement = v.str(node, "requirement", true, what);
-  static const std::regex kRequirementId("(L|W|IMG|X|XW)-[A-Z0-9]+(-[A-Z0-9]+)*");
-  if (!rule.requirement.empty() && !std::regex_match(rule.requirement, kRequirementId)) {
+  if (!rule.requirement.empty() && !isRequirementId(rule.requirement)) {
     v.error(node["requirement"].Mark(),
             what + ": requirement '" + rule.requirement +
                 "' is not a requirement ID (L-*, W-*, IMG-*, X-*, XW-*; see spec/REQUIREMENTS.md)");

@@ -1,5 +1,6 @@
 // collectFacts for Linux: runs every probe through the host; a probe that throws is recorded as a
 // problem and the others go on.
+#include <chrono>
 #include <exception>
 #include <functional>
 
@@ -19,7 +20,7 @@
 
 namespace guestprep {
 
-Facts collectFacts(const Host& host) {
+Facts collectFacts(const Host& host, const CollectOptions& options) {
   Facts facts;
   facts.tool_version = kVersion;
   facts.collected_at = utcNow();
@@ -27,8 +28,13 @@ Facts collectFacts(const Host& host) {
   facts.runtime = host.hasRuntimeState();
 
   auto guarded = [&](const char* name, const std::function<void()>& probe) {
+    auto start = std::chrono::steady_clock::now();
     try {
       probe();
+      spdlog::debug("probe {} took {} us", name,
+                    std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count());
     } catch (const std::exception& e) {
       spdlog::warn("probe {} failed: {}; ignoring", name, e.what());
       facts.network.problems.push_back(
@@ -91,7 +97,10 @@ Facts collectFacts(const Host& host) {
   });
   guarded("software-verification", [&] {
     SoftwareFacts probed = sw;
-    lx::probeSoftwareVerification(host, probed);
+    lx::probeSoftwareVerification(host, probed, options.verify_system_dirs);
+    if (!options.verify_system_dirs) {
+      probed.sysdirs.files.error = "not collected: no rule of the policy verifies system files";
+    }
     sw = std::move(probed);
   });
   // Boot: the kernel stays "not collected" (an error finding) unless the probe completes.

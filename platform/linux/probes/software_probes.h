@@ -28,7 +28,9 @@ void probeSoftwareCloudInit(const Host& host, SoftwareFacts& facts);
 /// /etc/issue*, /boot/grub/menu.lst and the files of /bin, /sbin, /lib*, /usr/bin, /usr/sbin
 /// compared with the package manager's record (dpkg md5sums and conffiles read natively;
 /// `rpm -qf` / `rpm -V` on a live RPM system).
-void probeSoftwareVerification(const Host& host, SoftwareFacts& facts);
+/// With `system_dirs` false the system directories are not hashed (the slow part: every file
+/// under /bin, /sbin, /lib*, /usr/bin, /usr/sbin); `sysdirs` then says why it was not collected.
+void probeSoftwareVerification(const Host& host, SoftwareFacts& facts, bool system_dirs = true);
 
 /// Lower-case hex MD5 of `data` (OpenSSL libcrypto), as dpkg records it.
 std::string md5Hex(std::string_view data);

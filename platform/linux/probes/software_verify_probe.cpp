@@ -59,7 +59,11 @@ std::string packageOfInfoFile(std::string_view name) {
   return std::string(name.substr(0, name.find(':')));
 }
 
-DpkgRecords readDpkgRecords(const Host& host, std::string_view status_text, SoftwareFacts& facts) {
+// Reads the package records. The md5sums files (one per package, thousands of lines) are read
+// only when the system directories are verified or a file of interest is not a conffile, since
+// reading them is most of the cost of this probe.
+DpkgRecords readDpkgRecords(const Host& host, std::string_view status_text, SoftwareFacts& facts,
+                            bool system_dirs) {
   DpkgRecords rec;
   std::set<std::string> installed;
   for (const DpkgPackage& p : parseDpkgStatus(status_text).packages) {
@@ -78,6 +82,13 @@ DpkgRecords readDpkgRecords(const Host& host, std::string_view status_text, Soft
       facts.problems.push_back({"/var/lib/dpkg/diversions", p.line, p.message});
     }
   }
+  bool need_md5sums = system_dirs;
+  for (const auto* files : {&kIssueFiles, &kGrubMenu}) {
+    for (const std::string& f : *files) {
+      if (!rec.conffiles.contains(f) && host.entryExists(f)) need_md5sums = true;
+    }
+  }
+  if (!need_md5sums) return rec;
   for (const std::string& name : listIfPresent(host, kInfoDir, facts.problems)) {
     if (!name.ends_with(".md5sums")) continue;
     std::string pkg = packageOfInfoFile(name);
@@ -340,7 +351,7 @@ bool inSystemDirectories(std::string_view path) {
   return slash != std::string_view::npos && slash + 1 < path.size();
 }
 
-void probeSoftwareVerification(const Host& host, SoftwareFacts& facts) {
+void probeSoftwareVerification(const Host& host, SoftwareFacts& facts, bool system_dirs) {
   const std::string& kind = facts.packages.kind;
   if (kind == "dpkg") {
     auto status = readIfPresent(host, "/var/lib/dpkg/status", facts.problems);
@@ -348,10 +359,10 @@ void probeSoftwareVerification(const Host& host, SoftwareFacts& facts) {
       failAll(host, facts, "dpkg", "could not read /var/lib/dpkg/status");
       return;
     }
-    DpkgRecords rec = readDpkgRecords(host, *status, facts);
+    DpkgRecords rec = readDpkgRecords(host, *status, facts, system_dirs);
     facts.issue = verifyDpkgFiles(host, rec, kIssueFiles, facts);
     facts.grub_menu = verifyDpkgFiles(host, rec, kGrubMenu, facts);
-    facts.sysdirs = verifyDpkgSysdirs(host, rec, facts);
+    if (system_dirs) facts.sysdirs = verifyDpkgSysdirs(host, rec, facts);
     return;
   }
   if (kind == "rpm") {
@@ -363,7 +374,7 @@ void probeSoftwareVerification(const Host& host, SoftwareFacts& facts) {
     }
     facts.issue = verifyRpmFiles(host, kIssueFiles, facts);
     facts.grub_menu = verifyRpmFiles(host, kGrubMenu, facts);
-    facts.sysdirs = verifyRpmSysdirs(host, facts);
+    if (system_dirs) facts.sysdirs = verifyRpmSysdirs(host, facts);
     return;
   }
   failAll(host, facts, "none", "no package database found (/var/lib/dpkg/status, /var/lib/rpm)");

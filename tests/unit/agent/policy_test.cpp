@@ -2,6 +2,8 @@
 // policy is refused with file:line:col.
 #include "policy/policy.h"
 
+#include "audit/audit.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
@@ -139,6 +141,27 @@ TEST(RuleRegistry, ParameterDefaultsMatchTheirKinds) {
       EXPECT_EQ(spec.default_value->index(), expected) << t.name << "." << spec.name;
     }
   }
+}
+
+}  // namespace
+}  // namespace guestprep
+
+namespace guestprep {
+namespace {
+
+// Hashing the system directories is costly: only a policy that checks them asks for it.
+TEST(CollectOptions, SystemDirsAreVerifiedOnlyWhenAPolicyRuleNeedsThem) {
+  auto full = builtinPolicy(kDefaultLinuxPolicy);
+  ASSERT_TRUE(full) << full.error().message;
+  EXPECT_TRUE(collectOptionsFor(*full).verify_system_dirs);
+  Policy network = *full;
+  std::erase_if(network.rules, [](const PolicyRule& r) { return r.type == "files.unmodified"; });
+  EXPECT_FALSE(collectOptionsFor(network).verify_system_dirs);
+  Policy issue_only = *full;
+  std::erase_if(issue_only.rules, [](const PolicyRule& r) {
+    return r.type == "files.unmodified" && r.params.getString("scope") == "system_dirs";
+  });
+  EXPECT_FALSE(collectOptionsFor(issue_only).verify_system_dirs);
 }
 
 }  // namespace
