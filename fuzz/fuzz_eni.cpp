@@ -29,8 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     gf::check(m.file == kPath && m.line >= 1 && m.line <= lines, "mapping outside the input");
   }
   for (const gl::EniInclude& inc : eni.includes) {
-    gf::check(inc.file == kPath && inc.line >= 1 && inc.line <= lines,
-              "include outside the input");
+    gf::check(inc.file == kPath && inc.line >= 1 && inc.line <= lines, "include outside the input");
   }
 
   gl::EniNicConfigs nics = gl::eniToNicConfigs(eni);

@@ -33,8 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   checkConfig(gl::parseIfcfg(text, kRedHatPath, "eth0", gl::IfcfgFlavour::kRedHat, defaults),
               kRedHatPath, "ifcfg", lines);
   constexpr std::string_view kAliasPath = "/etc/sysconfig/network-scripts/ifcfg-eth0:1";
-  checkConfig(gl::parseIfcfg(text, kAliasPath, "eth0:1", gl::IfcfgFlavour::kRedHat),
-              kAliasPath, "ifcfg", lines);
+  checkConfig(gl::parseIfcfg(text, kAliasPath, "eth0:1", gl::IfcfgFlavour::kRedHat), kAliasPath,
+              "ifcfg", lines);
   constexpr std::string_view kSusePath = "/etc/sysconfig/network/ifcfg-bond0";
   checkConfig(gl::parseIfcfg(text, kSusePath, "bond0", gl::IfcfgFlavour::kSuse), kSusePath,
               "suse-ifcfg", lines);

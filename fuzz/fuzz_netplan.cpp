@@ -26,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const guestprep::NicConfig& nic : nics) gf::checkNic(nic, "netplan", lines);
   for (const gl::NetplanDevice& d : merged.devices) {
     if (!d.renderer && !merged.renderer) {
-      gf::check(gl::netplanRenderer(merged, d) == "networkd", "the default renderer is not networkd");
+      gf::check(gl::netplanRenderer(merged, d) == "networkd",
+                "the default renderer is not networkd");
     }
   }
   return 0;

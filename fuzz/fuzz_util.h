@@ -60,8 +60,8 @@ inline void checkNic(const NicConfig& nic, std::string_view stack, int lines) {
   check(nic.stack == stack, "NicConfig from another stack");
   checkLine(nic.source.line, lines, "NicConfig source line outside the input");
   checkLine(nic.match_line, lines, "NicConfig match line outside the input");
-  static constexpr std::string_view kKinds[] = {"",         "ethernet",   "bond",     "bridge",
-                                                "vlan",     "alias",      "team",     "loopback",
+  static constexpr std::string_view kKinds[] = {"",         "ethernet",   "bond", "bridge",
+                                                "vlan",     "alias",      "team", "loopback",
                                                 "wireless", "infiniband", "other"};
   check(std::find(std::begin(kKinds), std::end(kKinds), nic.kind) != std::end(kKinds),
         "NicConfig kind is not a documented one");

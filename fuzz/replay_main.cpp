@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "running %s (%zu bytes)\n", path.c_str(), bytes.size());
     auto start = std::chrono::steady_clock::now();
     LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (seconds > slowest) {
       slowest = seconds;
       slowest_name = path.string();

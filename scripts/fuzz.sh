@@ -41,8 +41,12 @@ for target in "$@"; do
     { echo "afl-fuzz failed for $target, see $out/$target.log" >&2; status=1; continue; }
   crashes=$(find "$out/$target/default/crashes" -type f -name 'id:*' | wc -l)
   hangs=$(find "$out/$target/default/hangs" -type f -name 'id:*' | wc -l)
+  # afl-fuzz skips, with a warning, inputs that already crash or hang before fuzzing starts.
+  bad_inputs=$(grep -ac -e 'results in a crash, skipping' -e 'results in a timeout' \
+    "$out/$target.log" || true)
   execs=$(sed -n 's/^execs_done *: //p' "$out/$target/default/fuzzer_stats")
-  echo "   $execs executions, $crashes crashes, $hangs hangs (in $out/$target/default)"
-  [ "$crashes" -eq 0 ] && [ "$hangs" -eq 0 ] || status=1
+  echo "   $execs executions, $crashes crashes, $hangs hangs (in $out/$target/default)," \
+    "$bad_inputs inputs crashing or hanging already (see $out/$target.log)"
+  [ "$crashes" -eq 0 ] && [ "$hangs" -eq 0 ] && [ "$bad_inputs" -eq 0 ] || status=1
 done
 exit $status
