@@ -22,12 +22,12 @@ struct RuleType {
 };
 
 /// Each family's rule types; registry.cpp concatenates these explicit lists into the table.
-std::vector<RuleType> networkRuleTypes();  ///< rules/registry.cpp (nic.*, ipv6.disabled)
-std::vector<RuleType> systemRuleTypes();  ///< rules/system_rules.cpp
+std::vector<RuleType> networkRuleTypes();   ///< rules/registry.cpp (nic.*, ipv6.disabled)
+std::vector<RuleType> systemRuleTypes();    ///< rules/system_rules.cpp
 std::vector<RuleType> firewallRuleTypes();  ///< rules/firewall_rules.cpp
-std::vector<RuleType> bootRuleTypes();  ///< rules/boot_rules.cpp
-std::vector<RuleType> authRuleTypes();  ///< rules/auth_rules.cpp
-std::vector<RuleType> storageRuleTypes();  ///< rules/storage_rules.cpp
+std::vector<RuleType> bootRuleTypes();      ///< rules/boot_rules.cpp
+std::vector<RuleType> authRuleTypes();      ///< rules/auth_rules.cpp
+std::vector<RuleType> storageRuleTypes();   ///< rules/storage_rules.cpp
 std::vector<RuleType> softwareRuleTypes();  ///< rules/software_rules.cpp
 
 /// Every rule type, in one table (rules/registry.cpp).

@@ -86,8 +86,8 @@ Outcome evaluateFilesUnmodified(const Facts& facts, const Params& params) {
     }
     out.message = std::to_string(modified.size()) +
                   (modified.size() == 1 ? " file differs" : " files differ") +
-                  " from the package record: " + names +
-                  (modified.size() > 3 ? ", ..." : "") + " " + counted;
+                  " from the package record: " + names + (modified.size() > 3 ? ", ..." : "") +
+                  " " + counted;
     out.remediation = scope == "issue"
                           ? "Restore /etc/issue from its package (Debian: apt-get install "
                             "--reinstall -o Dpkg::Options::=--force-confask base-files; RPM: the "
