@@ -1,18 +1,14 @@
 // The guestprep command line (CLI11): audit, facts, policy list|show|validate.
 #include "cli.h"
 
-#include <unistd.h>
-
-#include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
 #include "audit/audit.h"
+#include "cli/cli_common.h"
 #include "core/clock.h"
 #include "core/version.h"
 #include "policy/policy.h"
@@ -23,57 +19,6 @@ namespace guestprep {
 
 namespace {
 
-/// An error the user can fix (bad argument, bad policy, unreadable input): exit 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-constexpr const char* kExitCodesHelp =
-    "Exit codes: 0 ready for import, 1 not ready, 2 usage or policy error, 3 internal error.";
-
-std::string readInputFile(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError(std::string("cannot read ") + what + " '" + path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void writeOutput(const std::string& path, const std::string& text) {
-  if (path.empty() || path == "-") {
-    std::cout << text;
-    std::cout.flush();
-    return;
-  }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) throw UsageError("cannot write the report to '" + path + "'");
-}
-
-bool looksLikeFile(const std::string& s) {
-  return s.find('/') != std::string::npos || s.ends_with(".yaml") || s.ends_with(".yml");
-}
-
-Policy loadPolicy(const std::string& name_or_file) {
-  Result<Policy> p = looksLikeFile(name_or_file)
-                         ? parsePolicy(readInputFile(name_or_file, "policy file"), name_or_file)
-                         : builtinPolicy(name_or_file);
-  if (!p) throw UsageError(p.error().message);
-  if (p->platform != "linux") {
-    throw UsageError("policy '" + p->id + "' is for " + p->platform +
-                     " systems; this guestprep audits linux");
-  }
-  return *p;
-}
-
-std::unique_ptr<Host> openHost(const std::string& root) {
-  if (root.empty()) return makeLiveHost();
-  auto h = makeRootHost(root);
-  if (!h) throw UsageError("--root: " + h.error().message);
-  return std::move(*h);
-}
-
 void setupLogging(int verbosity) {
   auto logger = spdlog::stderr_color_mt("guestprep");
   logger->set_pattern("guestprep: %l: %v");
@@ -81,12 +26,6 @@ void setupLogging(int verbosity) {
                     : verbosity == 1 ? spdlog::level::info
                                      : spdlog::level::warn);
   spdlog::set_default_logger(logger);
-}
-
-bool useColour(const std::string& output) {
-  const char* no_color = std::getenv("NO_COLOR");
-  if (no_color && *no_color) return false;
-  return (output.empty() || output == "-") && ::isatty(STDOUT_FILENO);
 }
 
 struct AuditArgs {

@@ -1,0 +1,32 @@
+// What the subcommands share: usage errors, input and output files, policy and host opening.
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "host/host.h"
+#include "policy/policy.h"
+
+namespace guestprep {
+
+/// An error the user can fix (bad argument, bad policy, unreadable input): exit 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+inline constexpr const char* kExitCodesHelp =
+    "Exit codes: 0 ready for import, 1 not ready, 2 usage or policy error, 3 internal error.";
+
+/// The whole content of a file the user named; UsageError naming it when unreadable.
+std::string readInputFile(const std::string& path, const char* what);
+/// Writes a report to `path`, or to stdout when it is empty or "-".
+void writeOutput(const std::string& path, const std::string& text);
+/// A built-in policy name or a policy file, checked for this build's platform.
+Policy loadPolicy(const std::string& name_or_file);
+/// The live system, or the offline root at `root` when it is not empty.
+std::unique_ptr<Host> openHost(const std::string& root);
+/// Colour only on a terminal, never with NO_COLOR set.
+bool useColour(const std::string& output);
+
+}  // namespace guestprep
