@@ -1,5 +1,6 @@
 # Writes a C++ file holding the bytes of each shipped policy (run at build time by CMake -P).
-# Inputs: OUT (the .cpp to write), FILES (list of policy YAML paths).
+# Inputs: OUT (the .cpp to write), FILES (policy YAML paths separated by '|').
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "// Generated from policies/*.yaml by cmake/embed_policies.cmake. Do not edit.\n")
 string(APPEND body "#include \"policy/embedded.h\"\n\nnamespace guestprep {\n\nnamespace {\n")
 set(table "")

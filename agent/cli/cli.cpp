@@ -1,4 +1,5 @@
-// The guestprep command line (CLI11): audit, facts, policy list|show|validate.
+// The guestprep command line (CLI11): audit, facts, policy list|show|validate; the fix, rollback
+// and journal commands are registered from fix_command.cpp.
 #include "cli.h"
 
 #include <iostream>
@@ -9,7 +10,9 @@
 
 #include "audit/audit.h"
 #include "cli/cli_common.h"
+#include "cli/fix_command.h"
 #include "core/clock.h"
+#include "core/platform.h"
 #include "core/version.h"
 #include "policy/policy.h"
 #include "report/report.h"
@@ -29,7 +32,7 @@ void setupLogging(int verbosity) {
 }
 
 struct AuditArgs {
-  std::string policy{kDefaultLinuxPolicy};
+  std::string policy{thisPlatform().default_policy};
   std::string root;
   std::string facts_file;
   std::string format = "text";
@@ -150,6 +153,11 @@ int runCli(int argc, char** argv) {
   auto* validate_cmd = policy_cmd->add_subcommand("validate", "Check a policy file");
   validate_cmd->add_option("FILE", validate_file, "Policy YAML file")->required();
 
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+  CommandDispatch dispatch;
+  addFixCommands(app, dispatch, command_line);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -166,6 +174,9 @@ int runCli(int argc, char** argv) {
     if (*list_cmd) return runPolicyList();
     if (*show_cmd) return runPolicyShow(show_name);
     if (*validate_cmd) return runPolicyValidate(validate_file);
+    for (const auto& [cmd, run] : dispatch) {
+      if (*cmd) return run();
+    }
   } catch (const UsageError& e) {
     std::cerr << "guestprep: " << e.what() << "\n";
     return kExitUsage;

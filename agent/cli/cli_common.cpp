@@ -7,6 +7,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/platform.h"
+
 namespace guestprep {
 
 namespace {
@@ -42,9 +44,9 @@ Policy loadPolicy(const std::string& name_or_file) {
                          ? parsePolicy(readInputFile(name_or_file, "policy file"), name_or_file)
                          : builtinPolicy(name_or_file);
   if (!p) throw UsageError(p.error().message);
-  if (p->platform != "linux") {
+  if (p->platform != thisPlatform().name) {
     throw UsageError("policy '" + p->id + "' is for " + p->platform +
-                     " systems; this guestprep audits linux");
+                     " systems; this guestprep audits " + std::string(thisPlatform().name));
   }
   return *p;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "disk/block_source.h"
 
 namespace guestprep {
 
@@ -83,6 +84,15 @@ class Host {
   [[nodiscard]] virtual Result<CommandResult> run(
       const std::vector<std::string>& argv,
       std::chrono::milliseconds timeout = kDefaultTimeout) const = 0;
+
+  /// The bytes of a block device (or a disk image file) for the partition-table and superblock
+  /// readers, read-only. kUnsupported where the host has no disks to read (an offline root holds
+  /// files, not the disk they came from); this default says so for hosts without disks.
+  [[nodiscard]] virtual Result<std::unique_ptr<disk::BlockSource>> openBlockDevice(
+      std::string_view path) const {
+    return fail(ErrorCode::kUnsupported,
+                "'" + std::string(path) + "': " + describe() + " cannot read block devices");
+  }
 
   /// True when the path exists (after following symlinks).
   [[nodiscard]] bool exists(std::string_view path) const { return stat(path).has_value(); }
