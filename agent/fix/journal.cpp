@@ -1,6 +1,7 @@
 #include "fix/journal.h"
 
 #include <algorithm>
+#include <map>
 #include <random>
 
 #include <fmt/format.h>
@@ -544,7 +545,14 @@ Result<JournalRun> rollbackRun(MutableHost& host, const std::string& run_id,
   run->rollback.clear();
   int steps = 0;
   bool complete = true;
+  // A path touched several times goes straight back to its state before the first touch (the
+  // earliest entry), so a rollback never writes intermediate states and a second one is a no-op.
+  std::map<std::string, int> first_touch;
+  for (const auto& e : run->entries) {
+    if (e.action != "run") first_touch.emplace(e.path, e.n);
+  }
   for (auto it = run->entries.rbegin(); it != run->entries.rend(); ++it) {
+    if (it->action != "run" && first_touch[it->path] != it->n) continue;
     RestoreOutcome o;
     if (it->action == "run") {
       o.path = fmt::format("{}", fmt::join(it->argv, " "));
