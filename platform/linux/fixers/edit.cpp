@@ -102,4 +102,40 @@ std::optional<std::string> assignmentKey(std::string_view line) {
   return std::string(line.substr(i, k - i));
 }
 
+std::optional<std::string> replaceField(std::string_view line, std::size_t index,
+                                        std::string_view value) {
+  std::size_t i = 0, field = 0;
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  while (i < line.size()) {
+    while (i < line.size() && blank(line[i])) ++i;
+    if (i == line.size()) break;
+    std::size_t start = i;
+    while (i < line.size() && !blank(line[i])) ++i;
+    if (field == index) {
+      return std::string(line.substr(0, start)) + std::string(value) + std::string(line.substr(i));
+    }
+    ++field;
+  }
+  return std::nullopt;
+}
+
+bool replaceWordWithPrefix(std::string& line, std::string_view prefix, std::string_view old_value,
+                           std::string_view word) {
+  std::string old = std::string(prefix) + std::string(old_value);
+  std::size_t pos = 0;
+  while ((pos = line.find(old, pos)) != std::string::npos) {
+    bool start_ok = pos == 0 || line[pos - 1] == ' ' || line[pos - 1] == '\t' ||
+                    line[pos - 1] == '"' || line[pos - 1] == '\'';
+    std::size_t end = pos + old.size();
+    bool end_ok = end == line.size() || line[end] == ' ' || line[end] == '\t' || line[end] == '"' ||
+                  line[end] == '\'';
+    if (start_ok && end_ok) {
+      line.replace(pos, old.size(), word);
+      return true;
+    }
+    pos = end;
+  }
+  return false;
+}
+
 }  // namespace guestprep::os_linux

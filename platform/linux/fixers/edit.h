@@ -42,4 +42,13 @@ bool removeWord(std::string& line, std::string_view word);
 /// optional spaces and quotes; the key when it is one.
 std::optional<std::string> assignmentKey(std::string_view line);
 
+/// Replaces the whitespace-separated field `index` (0-based) of `line`, keeping the spacing
+/// around it; nullopt when the line has fewer fields.
+std::optional<std::string> replaceField(std::string_view line, std::size_t index,
+                                        std::string_view value);
+
+/// Replaces the whitespace-separated word that starts with `prefix` ("root=") by `word`.
+bool replaceWordWithPrefix(std::string& line, std::string_view prefix, std::string_view old_value,
+                           std::string_view word);
+
 }  // namespace guestprep::os_linux

@@ -97,12 +97,79 @@ Result<FixItem> planSelinux(const FixContext& ctx) {
   return item;
 }
 
+/// X-MACHINEID (only with --only X-MACHINEID: a new identity is a choice): /etc/machine-id
+/// emptied (systemd makes a new one at first boot), a fixed D-Bus machine ID removed, and the
+/// SSH host keys removed when something makes new ones at boot (cloud-init, or the sshd start-up
+/// of the RHEL and SUSE families); otherwise the keys stay, with a note, since sshd would not
+/// start without them and the instance would be unreachable.
+Result<FixItem> planMachineId(const FixContext& ctx) {
+  const MachineIdFacts& m = ctx.facts.system.machine_id;
+  FixItem item;
+  std::vector<std::string> done;
+  if (m.machine_id_state == "set") {
+    item.actions.push_back(
+        writeFileAction("/etc/machine-id", "", "empty: systemd generates a new ID at first boot"));
+    done.push_back("/etc/machine-id emptied");
+  }
+  if (m.dbus_state == "set") {
+    item.actions.push_back(
+        removeAction("/var/lib/dbus/machine-id", "D-Bus creates it (or links it) at boot"));
+    done.push_back("/var/lib/dbus/machine-id removed");
+  }
+  if (!m.ssh_host_keys.empty()) {
+    bool regenerated = ctx.facts.software.cloud_init.installed;
+    std::string family;
+    for (const auto& r : ctx.facts.system.platform.releases) family += r.id + " " + r.id_like + " ";
+    for (std::string_view f : {"rhel", "centos", "fedora", "redhat", "suse", "sles", "opensuse"}) {
+      if (family.find(f) != std::string::npos) regenerated = true;
+    }
+    if (regenerated) {
+      for (const auto& key : m.ssh_host_keys) {
+        item.actions.push_back(removeAction(key, "sshd or cloud-init makes new host keys"));
+        auto pub = key + ".pub";
+        if (ctx.host.entryExists(pub)) {
+          item.actions.push_back(removeAction(pub, "the public half of a removed host key"));
+        }
+      }
+      done.push_back(std::to_string(m.ssh_host_keys.size()) + " SSH host key(s) removed");
+    } else {
+      item.notes.push_back(
+          "SSH host keys kept: nothing on this system makes new ones at boot (no cloud-init), so "
+          "sshd would not start; remove them at first boot with `ssh-keygen -A` instead");
+    }
+  }
+  item.summary = done.empty() ? "nothing to change" : fmt::format("{}", fmt::join(done, "; "));
+  return item;
+}
+
+/// X-RESOLV: an immutable or append-only /etc/resolv.conf made writable, so DHCP and the cloud
+/// can set the DNS servers. Static nameservers nothing rewrites are left (which DNS servers the
+/// new network should use is the operator's choice), with a note.
+Result<FixItem> planResolv(const FixContext& ctx) {
+  const ResolvFacts& r = ctx.facts.system.resolv;
+  FixItem item;
+  if (r.kind == "file" && r.inode_flags.ok() &&
+      (*r.inode_flags.value & (kInodeImmutable | kInodeAppendOnly))) {
+    item.actions.push_back(setFlagsAction("/etc/resolv.conf", 0, "chattr -i -a"));
+    item.summary = "clear the immutable/append-only flags of /etc/resolv.conf";
+    return item;
+  }
+  return fail(ErrorCode::kUnsupported,
+              "static nameservers are left as they are: let DHCP manage /etc/resolv.conf "
+              "(dhclient, NetworkManager, systemd-resolved or resolvconf), or check that they are "
+              "reachable from the cloud network");
+}
+
 }  // namespace
 
 std::vector<Fixer> systemFixers() {
   return {
       {"selinux.not_enforcing", "set SELINUX= to permissive (or disabled) for the next boot",
        planSelinux, false},
+      {"machine_id.generalised", "empty machine-id, remove fixed D-Bus ID and SSH host keys",
+       planMachineId, true},
+      {"resolv.managed", "clear immutable/append-only flags of /etc/resolv.conf", planResolv,
+       false},
   };
 }
 
