@@ -1,21 +1,31 @@
-// Whole-audit benchmarks: collect facts and evaluate the default policy, on fixture roots and on
-// the live machine. Run: build/bench/guestprep_bench (prints mean, median and stddev).
+// Benchmarks: whole audits (collect facts and evaluate the default policy) of fixture roots, of the
+// debootstrapped Debian root without and with the package verification of L-SYSDIRS, and of the
+// live machine; the package verification and the initramfs listing alone, to set beside
+// `debsums -s` and `lsinitramfs` (bench/process_timing.sh runs both sides). The Debian root is
+// GUESTPREP_DEBIAN_ROOT (tests/real/make-debian-root.sh prints it). See bench/README.md.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
+
 #include "audit/audit.h"
+#include "parsers/boot_initramfs.h"
 #include "policy/policy.h"
+#include "probes/boot_probe.h"
+#include "probes/software_probes.h"
 
 namespace guestprep {
 namespace {
 
-void auditOnce(benchmark::State& state, const Host& host) {
+void auditOnce(benchmark::State& state, const Host& host, const CollectOptions* options) {
   auto policy = builtinPolicy(kDefaultLinuxPolicy);
   if (!policy) {
     state.SkipWithError(policy.error().message.c_str());
     return;
   }
+  // Without explicit options, what `guestprep audit` collects for this policy.
+  const CollectOptions chosen = options ? *options : collectOptionsFor(*policy);
   for (auto _ : state) {
-    Facts facts = collectFacts(host);
+    Facts facts = collectFacts(host, chosen);
     auto findings = evaluatePolicy(*policy, facts);
     benchmark::DoNotOptimize(findings);
   }
@@ -27,12 +37,77 @@ void BM_AuditFixtureRoot(benchmark::State& state, const char* name) {
     state.SkipWithError(host.error().message.c_str());
     return;
   }
-  auditOnce(state, **host);
+  auditOnce(state, **host, nullptr);
+}
+
+// The Debian root's host, or a skip with the reason.
+std::unique_ptr<Host> debianRootHost(benchmark::State& state) {
+  const char* root = std::getenv("GUESTPREP_DEBIAN_ROOT");
+  if (!root || !*root) {
+    state.SkipWithError(
+        "GUESTPREP_DEBIAN_ROOT is not set (bench/process_timing.sh sets it from "
+        "tests/real/make-debian-root.sh)");
+    return nullptr;
+  }
+  auto host = makeRootHost(root);
+  if (!host) {
+    state.SkipWithError(host.error().message.c_str());
+    return nullptr;
+  }
+  return std::move(*host);
+}
+
+void BM_AuditDebianRoot(benchmark::State& state, bool verify_system_dirs) {
+  auto host = debianRootHost(state);
+  if (!host) return;
+  CollectOptions options;
+  options.verify_system_dirs = verify_system_dirs;
+  auditOnce(state, *host, &options);
 }
 
 void BM_AuditLiveMachine(benchmark::State& state) {
   auto host = makeLiveHost();
-  auditOnce(state, *host);
+  auditOnce(state, *host, nullptr);
+}
+
+// The package verification of L-SYSDIRS alone: dpkg status and md5sums read natively, every file
+// of the system directories hashed (the side set beside `debsums -s`).
+void BM_VerifySystemDirs(benchmark::State& state) {
+  auto host = debianRootHost(state);
+  if (!host) return;
+  int files = 0;
+  for (auto _ : state) {
+    SoftwareFacts facts;
+    os_linux::probeSoftwarePackages(*host, facts);
+    os_linux::probeSoftwareVerification(*host, facts, true);
+    files = facts.sysdirs.checked;
+    benchmark::DoNotOptimize(facts);
+  }
+  state.counters["files"] = files;
+}
+
+// The default kernel's initramfs read and listed natively (the side set beside `lsinitramfs`).
+void BM_ListInitramfs(benchmark::State& state) {
+  auto host = debianRootHost(state);
+  if (!host) return;
+  BootFacts boot;
+  os_linux::probeBoot(*host, boot);
+  if (!boot.initramfs.found) {
+    state.SkipWithError("the Debian root's default kernel has no initramfs");
+    return;
+  }
+  std::size_t entries = 0;
+  for (auto _ : state) {
+    auto data = host->readFile(boot.initramfs.path, os_linux::kMaxInitramfsBytes);
+    if (!data) {
+      state.SkipWithError(data.error().message.c_str());
+      return;
+    }
+    os_linux::InitramfsListing listing = os_linux::listInitramfs(*data);
+    entries = listing.files.size();
+    benchmark::DoNotOptimize(listing);
+  }
+  state.counters["entries"] = static_cast<double>(entries);
 }
 
 BENCHMARK_CAPTURE(BM_AuditFixtureRoot, rhel6, "rhel6")
@@ -43,7 +118,23 @@ BENCHMARK_CAPTURE(BM_AuditFixtureRoot, ubuntu18, "ubuntu18")
     ->Unit(benchmark::kMillisecond)
     ->Repetitions(15)
     ->ReportAggregatesOnly(true);
+BENCHMARK_CAPTURE(BM_AuditDebianRoot, without_verification, false)
+    ->Unit(benchmark::kMillisecond)
+    ->Repetitions(15)
+    ->ReportAggregatesOnly(true);
+BENCHMARK_CAPTURE(BM_AuditDebianRoot, with_verification, true)
+    ->Unit(benchmark::kMillisecond)
+    ->Repetitions(5)
+    ->ReportAggregatesOnly(true);
 BENCHMARK(BM_AuditLiveMachine)
+    ->Unit(benchmark::kMillisecond)
+    ->Repetitions(15)
+    ->ReportAggregatesOnly(true);
+BENCHMARK(BM_VerifySystemDirs)
+    ->Unit(benchmark::kMillisecond)
+    ->Repetitions(5)
+    ->ReportAggregatesOnly(true);
+BENCHMARK(BM_ListInitramfs)
     ->Unit(benchmark::kMillisecond)
     ->Repetitions(15)
     ->ReportAggregatesOnly(true);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what guestprep needs on Debian 12 (run as root): the build dependencies, and with
 # --test also what the test suite needs (GoogleTest, Google Benchmark, python3-jsonschema for the
-# report-schema check, debootstrap for the real Debian root).
+# report-schema check, debootstrap for the real Debian root, debsums for bench/process_timing.sh).
 set -euo pipefail
 want_tests=0
 for arg in "$@"; do
@@ -17,9 +17,14 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 pkgs=(build-essential cmake ninja-build pkg-config
       libyaml-cpp-dev libspdlog-dev libfmt-dev libboost1.81-dev nlohmann-json3-dev libcli11-dev
-      libarchive-dev libssl-dev)
+      libarchive-dev libssl-dev zlib1g-dev)
 if [ "$want_tests" = 1 ]; then
-  pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema debootstrap)
+  pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema debootstrap
+        debsums)
+  # `image check` tests build images at test time: qemu-img, partition tables, filesystems.
+  pkgs+=(qemu-utils fdisk e2fsprogs xfsprogs dosfstools ntfs-3g)
+  # The disk readers' tests compare with blkid (util-linux), sfdisk, dumpe2fs/debugfs, xfs_db.
+  pkgs+=(util-linux)
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q

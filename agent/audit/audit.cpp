@@ -7,10 +7,13 @@
 
 namespace guestprep {
 
-std::vector<Finding> evaluatePolicy(const Policy& policy, const Facts& facts) {
+std::vector<Finding> evaluatePolicy(const Policy& policy, const Facts& facts, FactSource source) {
   std::vector<Finding> findings;
   findings.reserve(policy.rules.size());
   for (const PolicyRule& rule : policy.rules) {
+    // A rule whose type is missing from this build is reported (as an error) by the audit only.
+    FactSource rule_source = rule.rule_type ? rule.rule_type->source : FactSource::kSystem;
+    if (rule_source != source) continue;
     Finding f;
     f.rule_id = rule.id;
     f.requirement = rule.requirement;

@@ -8,6 +8,7 @@
 #include "host/host.h"
 #include "policy/policy.h"
 #include "rules/finding.h"
+#include "rules/registry.h"
 
 namespace guestprep {
 
@@ -25,9 +26,11 @@ struct Verdict {
   std::string summary;  ///< "READY for import" / "NOT READY for import: 2 failed, ..."
 };
 
-/// Runs every rule of the policy over the facts. A rule that throws becomes an error finding and
-/// the run goes on. A rule with severity "warn" reports a failure as a warning.
-std::vector<Finding> evaluatePolicy(const Policy& policy, const Facts& facts);
+/// Runs every rule of the policy whose rule type reads `source` over the facts (`audit` the
+/// system's rules, `image check` the image rules). A rule that throws becomes an error finding
+/// and the run goes on. A rule with severity "warn" reports a failure as a warning.
+std::vector<Finding> evaluatePolicy(const Policy& policy, const Facts& facts,
+                                    FactSource source = FactSource::kSystem);
 
 /// Ready when no finding fails and none could not be evaluated (at severity fail); with
 /// FailOn::kWarn, warnings count too.

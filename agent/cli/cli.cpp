@@ -11,6 +11,7 @@
 #include "audit/audit.h"
 #include "cli/cli_common.h"
 #include "cli/fix_command.h"
+#include "cli/image_command.h"
 #include "core/clock.h"
 #include "core/platform.h"
 #include "core/version.h"
@@ -157,6 +158,7 @@ int runCli(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
   CommandDispatch dispatch;
   addFixCommands(app, dispatch, command_line);
+  addImageCommands(app, dispatch);
 
   try {
     app.parse(argc, argv);

@@ -1,14 +1,22 @@
 // What the subcommands share: usage errors, input and output files, policy and host opening.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include <CLI/CLI.hpp>
 
 #include "host/host.h"
 #include "policy/policy.h"
 
 namespace guestprep {
+
+/// Subcommands registered by a file of their own; runCli runs the one that was parsed.
+using CommandDispatch = std::vector<std::pair<CLI::App*, std::function<int()>>>;
 
 /// An error the user can fix (bad argument, bad policy, unreadable input): exit 2.
 struct UsageError : std::runtime_error {

@@ -58,7 +58,9 @@ void to_json(nlohmann::json& j, const Facts& f) {
                      {"boot", f.boot},
                      {"auth", f.auth},
                      {"storage", f.storage},
-                     {"software", f.software}};
+                     {"software", f.software},
+                     {"windows", f.windows}};
+  if (f.image) j["image"] = *f.image;
 }
 
 void from_json(const nlohmann::json& j, Facts& f) {
@@ -82,6 +84,12 @@ void from_json(const nlohmann::json& j, Facts& f) {
   j.at("auth").get_to(f.auth);
   j.at("storage").get_to(f.storage);
   j.at("software").get_to(f.software);
+  j.at("windows").get_to(f.windows);
+  if (j.contains("image")) {
+    f.image = j.at("image").get<ImageFacts>();
+  } else {
+    f.image.reset();
+  }
 }
 
 Facts factsFromJson(const nlohmann::json& j) { return j.get<Facts>(); }

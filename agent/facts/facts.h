@@ -11,9 +11,11 @@
 #include "facts/boot_facts.h"
 #include "facts/common.h"
 #include "facts/firewall_facts.h"
+#include "facts/image_facts.h"
 #include "facts/software_facts.h"
 #include "facts/storage_facts.h"
 #include "facts/system_facts.h"
+#include "facts/windows_facts.h"
 
 namespace guestprep {
 
@@ -146,6 +148,9 @@ struct Facts {
   AuthFacts auth;          ///< password policy (PAM, pwquality, login.defs), shadow attributes
   StorageFacts storage;    ///< fstab, mounts, partitions, filesystems, free space
   SoftwareFacts software;  ///< packages and services of interest: cloud-init, agents, qemu-ga
+  WindowsFacts windows;    ///< Windows version, RDP, firewall (collected == false on Linux)
+  /// The disk image file `guestprep image check` read; absent from audits (and their JSON).
+  std::optional<ImageFacts> image;
   bool operator==(const Facts&) const = default;
 };
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "disk/filesystems.h"
+#include "disk/partitions.h"
 #include "facts/common.h"
 
 namespace guestprep {
@@ -87,6 +89,28 @@ struct BootModeInfo {
   bool operator==(const BootModeInfo&) const = default;
 };
 
+/// Where the root filesystem lives: found from /proc/self/mountinfo and /sys/class/block (live
+/// only).
+struct SystemDisk {
+  std::string root_device;  ///< the block device mounted on / ("/dev/vda1", "/dev/dm-0")
+  std::string disk;         ///< the whole disk holding it ("/dev/vda")
+  std::uint64_t size = 0;   ///< bytes (sysfs size of the disk)
+  /// Device-mapper or RAID layers between / and the disk ("dm-0 (LVM)", "md0"), outermost first.
+  std::vector<std::string> layers;
+  bool root_on_lvm = false;  ///< a layer is an LVM logical volume
+  std::string evidence;      ///< how the chain was followed, for reports
+  bool operator==(const SystemDisk&) const = default;
+};
+
+/// The superblock of the filesystem mounted (or to be mounted) at one mount point.
+struct FilesystemCheck {
+  std::string mount_point;  ///< "/", "/boot", "/var"
+  std::string device;       ///< the block device read ("/dev/vda1")
+  bool mounted = false;     ///< mounted now: the on-disk state is that of a filesystem in use
+  Observed<disk::FilesystemInfo> fs;
+  bool operator==(const FilesystemCheck&) const = default;
+};
+
 /// Filled by the storage probes; every field documents where it comes from.
 struct StorageFacts {
   std::string fstab_path = "/etc/fstab";
@@ -103,6 +127,12 @@ struct StorageFacts {
   Observed<std::vector<MountEntry>> mounts;  ///< /proc/mounts (live only)
   std::vector<MountSpace> space;             ///< "/" first, then local fstab mount points
   Observed<BootModeInfo> boot_mode;
+  /// The disk holding / (live only; an offline root holds files, not the disk).
+  Observed<SystemDisk> system_disk;
+  /// The system disk's partition table, read from its first and last sectors.
+  Observed<disk::PartitionTable> partition_table;
+  /// Superblocks of /, /boot and the other local fstab filesystems (live only).
+  Observed<std::vector<FilesystemCheck>> filesystems;
   bool operator==(const StorageFacts&) const = default;
 };
 

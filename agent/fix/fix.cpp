@@ -295,7 +295,11 @@ ApplyReport applyPlan(const Plan& plan, MutableHost& host, const Policy& policy,
     auto f = std::find_if(report.findings_after.begin(), report.findings_after.end(),
                           [&](const Finding& x) { return x.rule_id == item.rule_id; });
     FixResult res{item.requirement, item.rule_id, "not verified", {}};
-    if (item.actions.empty()) {
+    bool passes = f != report.findings_after.end() &&
+                  (f->status == Status::kPass || f->status == Status::kNotApplicable);
+    // An item with nothing left to do passes when an earlier fix repaired its finding too
+    // (L-DHCP removes the udev rule X-NETPIN also names).
+    if (item.actions.empty() && !passes) {
       res.outcome = "not applied";
       res.detail = item.notes.empty() ? "nothing to apply" : item.notes.front();
     } else if (f == report.findings_after.end()) {

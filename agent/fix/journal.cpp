@@ -149,6 +149,7 @@ void to_json(nlohmann::json& j, const JournalRun& r) {
         {"backup", e.backup}, {"after_sha256", e.after_sha256}, {"state", e.state}};
     if (!e.argv.empty()) je["argv"] = e.argv;
     if (!e.undo_argv.empty()) je["undo_argv"] = e.undo_argv;
+    if (!e.note.empty()) je["note"] = e.note;
     entries.push_back(std::move(je));
   }
   nlohmann::json rollback = nlohmann::json::array();
@@ -194,6 +195,7 @@ void from_json(const nlohmann::json& j, JournalRun& r) {
     e.state = je.at("state").get<std::string>();
     if (je.contains("argv")) e.argv = je.at("argv").get<std::vector<std::string>>();
     if (je.contains("undo_argv")) e.undo_argv = je.at("undo_argv").get<std::vector<std::string>>();
+    if (je.contains("note")) e.note = je.at("note").get<std::string>();
     r.entries.push_back(std::move(e));
   }
   r.rollback.clear();
@@ -262,9 +264,12 @@ Result<JournalEntry*> Journal::record(const std::string& path, const std::string
   e.requirement = requirement;
   e.action = action;
   e.path = path;
-  auto meta = host_->metadata(path);
-  if (!meta) return std::unexpected(meta.error());
-  e.before = std::move(*meta);
+  // A command's own entry has no path: its files are recorded as "run-touch" entries.
+  if (!path.empty()) {
+    auto meta = host_->metadata(path);
+    if (!meta) return std::unexpected(meta.error());
+    e.before = std::move(*meta);
+  }
   if (e.before.exists && e.before.type == FileStat::Type::kRegular) {
     auto content = host_->readFile(path, kMaxBackup);
     if (!content) return std::unexpected(content.error());
@@ -347,6 +352,7 @@ Result<void> Journal::apply(const Action& a, const std::string& requirement) {
     if (!cmd) return std::unexpected(cmd.error());
     (*cmd)->argv = a.argv;
     (*cmd)->undo_argv = a.undo_argv;
+    (*cmd)->note = a.why;
     std::size_t cmd_index = run_.entries.size() - 1;
     if (auto r = save(); !r) return r;
     auto res = host_->runInSystem(a.argv);
@@ -558,7 +564,8 @@ Result<JournalRun> rollbackRun(MutableHost& host, const std::string& run_id,
       o.path = fmt::format("{}", fmt::join(it->argv, " "));
       if (it->undo_argv.empty()) {
         o.result = "unchanged";
-        o.detail = "its files are restored one by one";
+        o.detail = "its files are restored one by one" +
+                   (it->note.empty() ? std::string() : " (" + it->note + ")");
       } else {
         auto res = host.runInSystem(it->undo_argv);
         o.result = res && res->exit_code == 0 ? "restored" : "failed";

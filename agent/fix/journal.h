@@ -33,7 +33,9 @@ struct JournalEntry {
   std::string after_sha256;       ///< regular files written by the run: hash of the new content
   std::vector<std::string> argv;  ///< kRunCommand
   std::vector<std::string> undo_argv;  ///< kRunCommand
-  std::string state = "intent";        ///< "intent" (recorded, maybe applied) or "done"
+  /// kRunCommand: why it ran and what rollback cannot undo (packages removed or installed).
+  std::string note;
+  std::string state = "intent";  ///< "intent" (recorded, maybe applied) or "done"
 };
 
 /// What rollback did for one entry.

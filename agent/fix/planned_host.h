@@ -41,6 +41,10 @@ class PlannedHost : public Host {
                                           std::chrono::milliseconds timeout) const override {
     return base_.run(argv, timeout);
   }
+  [[nodiscard]] Result<std::unique_ptr<disk::BlockSource>> openBlockDevice(
+      std::string_view path) const override {
+    return base_.openBlockDevice(path);
+  }
 
  private:
   struct Entry {

@@ -31,6 +31,23 @@ nlohmann::json reportToJson(const Report& r) {
                  {"not-applicable", r.verdict.not_applicable},
                  {"error", r.verdict.error}};
   j["findings"] = r.findings;
+  if (f.image) {
+    const ImageFacts& img = *f.image;
+    nlohmann::json contents = nullptr;
+    if (img.contents.ok()) contents = *img.contents.value;
+    j["image"] = {
+        {"file", img.file},
+        {"format", img.format},
+        {"subformat", img.subformat},
+        {"virtual_size", img.virtual_size},
+        {"file_size", img.file_size},
+        {"allocated_size", img.allocated_size.ok() ? nlohmann::json(*img.allocated_size.value)
+                                                   : nlohmann::json(nullptr)},
+        {"backing_file", img.backing_file},
+        {"problems", img.problems},
+        {"error", img.error},
+        {"contents", contents}};
+  }
   return j;
 }
 

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include "core/version.h"
+#include "image/bytes.h"
+#include "image/image.h"
 #include "report/report.h"
 
 namespace guestprep {
@@ -72,7 +74,15 @@ std::string renderText(const Report& r, const TextOptions& opt) {
   if (!os.empty()) what += ": " + os;
   if (!f.os.kernel.empty()) what += ", kernel " + f.os.kernel;
   if (!f.os.arch.empty()) what += ", " + f.os.arch;
-  out += fmt::format("guestprep {} audit of {}\n", kVersion, what);
+  if (f.image) {
+    // An image check names the file and its format, not a host.
+    const ImageFacts& img = *f.image;
+    what = img.file + ": " + image::formatDisplayName(img);
+    if (img.virtual_size) what += ", virtual size " + image::humanSize(img.virtual_size);
+    out += fmt::format("guestprep {} image check of {}\n", kVersion, what);
+  } else {
+    out += fmt::format("guestprep {} audit of {}\n", kVersion, what);
+  }
   out += fmt::format("policy {} (version {}): {}\n\n", p.id, p.version, p.title);
   out += paint(r.verdict.ready ? "\033[1;32m" : "\033[1;31m", r.verdict.summary) + "\n\n";
 
@@ -95,7 +105,8 @@ std::string renderText(const Report& r, const TextOptions& opt) {
     if (!fi->remediation.empty()) out += fmt::format("      what to do: {}\n", fi->remediation);
   }
   if (!r.verdict.ready) {
-    out += "\nRun `guestprep audit --format json` for the full report.\n";
+    out += f.image ? "\nRun `guestprep image check FILE --format json` for the full report.\n"
+                   : "\nRun `guestprep audit --format json` for the full report.\n";
   }
   return out;
 }

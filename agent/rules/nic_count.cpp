@@ -29,9 +29,26 @@ Outcome evaluateNicCount(const Facts& facts, const Params& params) {
   const std::int64_t max = params.getInt("max");
   BootNetwork view = deriveBootNetwork(facts.network, {});
   Outcome out;
-  const auto count = static_cast<std::int64_t>(view.physical.size());
+  // A pattern (networkd Name=*, en*) matches whatever NICs appear without saying how many: next
+  // to configurations of named NICs it covers none of its own on a one-NIC instance (CoreOS ships
+  // zz-default.network, Name=*, beside the eth0 file Ignition writes), so it adds no NIC.
+  auto isPattern = [](const std::string& name) {
+    return name.find_first_of("*?[") != std::string::npos;
+  };
+  const bool any_named = std::any_of(view.physical.begin(), view.physical.end(),
+                                     [&](const auto& p) { return !isPattern(p.first); });
+  std::int64_t count = 0;
   std::string names;
   for (const auto& [name, configs] : view.physical) {
+    if (any_named && isPattern(name)) {
+      for (const NicConfig* c : configs) {
+        Evidence e = configEvidence(*c);
+        e.text += " -- a name pattern: it applies only to NICs no other configuration names";
+        out.evidence.push_back(e);
+      }
+      continue;
+    }
+    ++count;
     names += (names.empty() ? "" : ", ") + name;
     for (const NicConfig* c : configs) out.evidence.push_back(configEvidence(*c));
   }

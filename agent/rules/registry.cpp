@@ -21,8 +21,9 @@ std::vector<RuleType> networkRuleTypes() {
 const std::vector<RuleType>& ruleTypes() {
   static const std::vector<RuleType> kTable = [] {
     std::vector<RuleType> all;
-    for (auto family : {&networkRuleTypes, &systemRuleTypes, &firewallRuleTypes, &bootRuleTypes,
-                        &authRuleTypes, &storageRuleTypes, &softwareRuleTypes}) {
+    for (auto family :
+         {&networkRuleTypes, &systemRuleTypes, &firewallRuleTypes, &bootRuleTypes, &authRuleTypes,
+          &storageRuleTypes, &softwareRuleTypes, &windowsRuleTypes, &imageRuleTypes}) {
       for (RuleType& t : family()) all.push_back(std::move(t));
     }
     return all;

@@ -13,12 +13,17 @@ namespace guestprep {
 /// A rule type is pure: typed parameters and Facts in, an Outcome out. It never touches the host.
 using EvaluateFn = Outcome (*)(const Facts& facts, const Params& params);
 
+/// What a rule type evaluates: the audited system (`audit`) or a disk image file (`image check`).
+/// Each command evaluates only the policy rules of its source, so one policy serves both.
+enum class FactSource { kSystem, kImage };
+
 struct RuleType {
   std::string_view name;     ///< "nic.count"
   std::string_view summary;  ///< one line for `policy show` and docs
   std::vector<ParamSpec> params;
   EvaluateFn evaluate = nullptr;
   std::string_view remediation;  ///< default remediation text
+  FactSource source = FactSource::kSystem;
 };
 
 /// Each family's rule types; registry.cpp concatenates these explicit lists into the table.
@@ -29,6 +34,8 @@ std::vector<RuleType> bootRuleTypes();      ///< rules/boot_rules.cpp
 std::vector<RuleType> authRuleTypes();      ///< rules/auth_rules.cpp
 std::vector<RuleType> storageRuleTypes();   ///< rules/storage_rules.cpp
 std::vector<RuleType> softwareRuleTypes();  ///< rules/software_rules.cpp
+std::vector<RuleType> windowsRuleTypes();   ///< rules/windows_rules.cpp
+std::vector<RuleType> imageRuleTypes();     ///< rules/image_rules.cpp (FactSource::kImage)
 
 /// Every rule type, in one table (rules/registry.cpp).
 const std::vector<RuleType>& ruleTypes();

@@ -1,5 +1,6 @@
 // fs.root_type (L-FSTYPE), disk.layout (L-PARTITION) and boot.mode (X-BOOTMODE): the root
-// filesystem's type, the filesystems the system disk holds, and how the system boots.
+// filesystem's type (superblock first), the filesystems and partition table of the system disk,
+// and how the system boots.
 #include <algorithm>
 
 #include "rules/storage_rules.h"
@@ -17,6 +18,15 @@ std::string join(const std::vector<std::string>& list) {
   std::string s;
   for (const auto& v : list) s += (s.empty() ? "" : ", ") + v;
   return s;
+}
+
+// The superblock of "/" when it was read.
+const FilesystemCheck* rootFilesystem(const StorageFacts& s) {
+  if (!s.filesystems.ok()) return nullptr;
+  for (const FilesystemCheck& c : *s.filesystems.value) {
+    if (c.mount_point == "/" && c.fs.ok()) return &c;
+  }
+  return nullptr;
 }
 
 const FstabEntry* rootEntry(const StorageFacts& s) {
@@ -44,7 +54,12 @@ Outcome evaluateFsRootType(const Facts& facts, const Params& params) {
   const auto& allowed = params.getList("allowed");
   Outcome out;
   std::string type;
-  if (s.mounts.ok()) {
+  // The superblock says what the filesystem is; the mount table says which driver mounted it.
+  if (const FilesystemCheck* root = rootFilesystem(s); root && !root->fs.value->type.empty()) {
+    type = root->fs.value->type;
+    out.evidence.push_back(Evidence{"superblock of " + root->device, 0, "/ is " + type});
+  }
+  if (type.empty() && s.mounts.ok()) {
     // The last mount on / is the one in effect; "rootfs" is the initramfs underneath.
     for (const MountEntry& m : *s.mounts.value) {
       if (m.mount_point == "/" && m.fstype != "rootfs") {
@@ -98,8 +113,46 @@ std::vector<ParamSpec> diskLayoutParams() {
        ParamValue{true},
        "whether the root filesystem may be an LVM logical volume",
        {}},
+      {"partition_tables",
+       ParamKind::kStringList,
+       ParamValue{std::vector<std::string>{"mbr", "gpt", "hybrid", "none"}},
+       "partition table styles the system disk may have (mbr, gpt, hybrid, none: a filesystem "
+       "on the whole disk); judged when the table was read",
+       {}},
   };
 }
+
+namespace {
+
+// The partition table's verdict for disk.layout: a failure reason, or "" when it is allowed or
+// was not read (then the evidence says why).
+std::string judgeTable(const StorageFacts& s, const std::vector<std::string>& allowed,
+                       std::vector<Evidence>& evidence) {
+  std::string disk = s.system_disk.ok() ? s.system_disk.value->disk : std::string("system disk");
+  const auto& pt = s.partition_table;
+  if (!pt.ok()) {
+    evidence.push_back(Evidence{disk, 0, "partition table not read: " + pt.error});
+    return "";
+  }
+  const disk::PartitionTable& t = *pt.value;
+  std::string scheme = disk::toString(t.scheme);
+  std::string parts;
+  for (const disk::Partition& p : t.partitions) {
+    parts += (parts.empty() ? "" : ", ") + std::to_string(p.number) + " " + p.type_name;
+  }
+  evidence.push_back(Evidence{
+      disk, 0,
+      "partition table " + scheme + (parts.empty() ? "" : " (" + parts + ")") +
+          (s.system_disk.ok() && s.system_disk.value->root_on_lvm ? "; / is on LVM" : "")});
+  for (const std::string& p : t.problems) evidence.push_back(Evidence{disk, 0, p});
+  if (contains(allowed, scheme)) return "";
+  return "the system disk " + disk + " has " +
+         (t.scheme == disk::PartitionScheme::kNone ? std::string("no partition table")
+                                                   : "a " + scheme + " partition table") +
+         "; allowed: " + join(allowed);
+}
+
+}  // namespace
 
 Outcome evaluateDiskLayout(const Facts& facts, const Params& params) {
   const StorageFacts& s = facts.storage;
@@ -128,10 +181,16 @@ Outcome evaluateDiskLayout(const Facts& facts, const Params& params) {
                   (root->spec.starts_with("/dev/mapper/") ||
                    std::count(root->spec.begin(), root->spec.end(), '/') == 3);
   if (lvm_root) out.evidence.push_back(fstabEvidence(*root, "root on a logical volume (LVM)"));
+  std::string table = judgeTable(s, params.getList("partition_tables"), out.evidence);
   if (!extra.empty()) {
     out.status = Status::kFail;
     out.message = "the system disk holds separate filesystems for " + join(extra) +
-                  "; allowed: " + join(allowed);
+                  "; allowed: " + join(allowed) + (table.empty() ? "" : "; " + table);
+    return out;
+  }
+  if (!table.empty()) {
+    out.status = Status::kFail;
+    out.message = table;
     return out;
   }
   if (lvm_root && !params.getBool("allow_lvm_root")) {
@@ -145,10 +204,37 @@ Outcome evaluateDiskLayout(const Facts& facts, const Params& params) {
     return out;
   }
   out.status = Status::kPass;
-  out.message = std::string("the system disk holds only allowed filesystems") +
-                (lvm_root ? " (root on LVM)" : "");
+  out.message =
+      std::string("the system disk holds only allowed filesystems") +
+      (lvm_root ? " (root on LVM)" : "") +
+      (s.partition_table.ok()
+           ? ", on a " + disk::toString(s.partition_table.value->scheme) + " partition table"
+           : " (partition table not read)");
   return out;
 }
+
+namespace {
+
+// What the system disk's partition table says about how it can boot: an EFI System partition
+// serves UEFI; a BIOS boot partition (GRUB on GPT) or MBR boot code serves BIOS.
+void addBootPartitionEvidence(const StorageFacts& s, std::vector<Evidence>& evidence) {
+  if (!s.partition_table.ok()) return;
+  const disk::PartitionTable& t = *s.partition_table.value;
+  std::string disk = s.system_disk.ok() ? s.system_disk.value->disk : std::string("system disk");
+  for (const disk::Partition& p : t.partitions) {
+    if (p.type_name == "EFI System" || p.type == "0xef")
+      evidence.push_back(Evidence{
+          disk, 0,
+          "partition " + std::to_string(p.number) + " is an EFI System partition (UEFI boot)"});
+    if (p.type_name == "BIOS boot")
+      evidence.push_back(Evidence{disk, 0,
+                                  "partition " + std::to_string(p.number) +
+                                      " is a BIOS boot partition (BIOS boot from GPT)"});
+  }
+  if (t.mbr_boot_code) evidence.push_back(Evidence{disk, 0, "the MBR holds boot code (BIOS boot)"});
+}
+
+}  // namespace
 
 std::vector<ParamSpec> bootModeParams() {
   return {
@@ -173,6 +259,7 @@ Outcome evaluateBootMode(const Facts& facts, const Params& params) {
   std::string shown = mode == "uefi" ? "UEFI" : "BIOS";
   out.evidence.push_back(
       Evidence{bm.value->source.file, bm.value->source.line, bm.value->evidence});
+  addBootPartitionEvidence(facts.storage, out.evidence);
   if (contains(params.getList("supported"), mode)) {
     out.status = Status::kPass;
     out.message = "the system boots by " + shown + ": choose " + shown + " when importing";

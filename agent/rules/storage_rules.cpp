@@ -27,6 +27,12 @@ std::vector<RuleType> storageRuleTypes() {
        &evaluateDiskLayout, "Merge the extra filesystems into the root filesystem."},
       {"boot.mode", "the boot mode (BIOS or UEFI) is one the import supports", bootModeParams(),
        &evaluateBootMode, "Tell the import the boot mode, or convert the image."},
+      {"fs.integrity", "the system disk's filesystems record no errors and were checked lately",
+       fsIntegrityParams(), &evaluateFsIntegrity,
+       "Check the filesystems (e2fsck -f, xfs_repair) before capturing the disk."},
+      {"fs.ext4_features", "the root filesystem has no ext4 features the cloud cannot resize",
+       fsExt4FeaturesParams(), &evaluateFsExt4Features,
+       "Remove the features named, or keep the system disk size at import."},
   };
 }
 

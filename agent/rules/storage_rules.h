@@ -1,6 +1,7 @@
 // The storage rule types: fstab.resolves (L-FSTAB), fstab.device_names (X-DEVNAMES),
 // fstab.external (X-FSTABRESOLVE), disk.free (L-DISKFREE), disk.inodes (X-INODES),
-// fs.root_type (L-FSTYPE), disk.layout (L-PARTITION) and boot.mode (X-BOOTMODE).
+// fs.root_type (L-FSTYPE), disk.layout (L-PARTITION), boot.mode (X-BOOTMODE), fs.integrity
+// (L-FSCHECK) and fs.ext4_features (X-EXT4FEAT).
 #pragma once
 
 #include <vector>
@@ -34,6 +35,12 @@ Outcome evaluateDiskLayout(const Facts& facts, const Params& params);
 
 std::vector<ParamSpec> bootModeParams();
 Outcome evaluateBootMode(const Facts& facts, const Params& params);
+
+std::vector<ParamSpec> fsIntegrityParams();
+Outcome evaluateFsIntegrity(const Facts& facts, const Params& params);
+
+std::vector<ParamSpec> fsExt4FeaturesParams();
+Outcome evaluateFsExt4Features(const Facts& facts, const Params& params);
 
 /// Evidence naming an fstab entry: its file and line and the entry as read.
 Evidence fstabEvidence(const FstabEntry& e, const std::string& note = "");

@@ -1,5 +1,6 @@
 // Whole audits of the fixture roots by the built binary: the storage verdicts each system
-// deserves (kernel names in fstab or resume=, an NFS entry without nofail, btrfs root, UEFI).
+// deserves (kernel names in fstab or resume=, an NFS entry without nofail, btrfs root, UEFI), and
+// the superblock checks that an offline root cannot evaluate.
 #include <gtest/gtest.h>
 
 #include "support/run_binary.h"
@@ -75,6 +76,18 @@ TEST(StorageRoots, Verdicts) {
       EXPECT_NE(f.dump().find("not on a filesystem mounted inside"), std::string::npos)
           << c.root << " " << req << ": " << f.dump(2);
     }
+    // An offline root holds files, not the disk: superblocks cannot be read, never a pass.
+    for (const char* req : {"L-FSCHECK", "X-EXT4FEAT"}) {
+      nlohmann::json f = findingFor(report, req);
+      ASSERT_FALSE(f.is_null()) << c.root << " " << req;
+      EXPECT_EQ(f["status"], "error") << c.root << " " << req << ": " << f.dump(2);
+      EXPECT_NE(f["message"].get<std::string>().find("offline root"), std::string::npos)
+          << c.root << " " << req << ": " << f.dump(2);
+    }
+    nlohmann::json layout = findingFor(report, "L-PARTITION");
+    ASSERT_FALSE(layout.is_null()) << c.root;
+    EXPECT_NE(layout.dump().find("partition table not read"), std::string::npos)
+        << c.root << ": " << layout.dump(2);
   }
 }
 

@@ -84,5 +84,59 @@ TEST_F(DebianRoot, AuditGivesTheNetworkVerdicts) {
   EXPECT_EQ(complaint, "");
 }
 
+// The other families on the unmodified root, each verdict what this debootstrapped system
+// really deserves: no boot loader and no fstab entry yet (debootstrap installs neither), no
+// firewall, sshd enabled by openssh-server's postinst, host keys and machine-id generated.
+TEST_F(DebianRoot, AuditGivesTheFirewallSystemStorageAndBootVerdicts) {
+  nlohmann::json report = auditJson({"--root", root_});
+  struct Want {
+    const char* requirement;
+    const char* status;
+    const char* message_part;
+  };
+  const Want wants[] = {
+      // firewall: nothing of iptables-persistent, nftables' unit, firewalld or ufw installed.
+      {"L-FIREWALL", "pass", "no firewall is installed"},
+      {"L-SSH", "pass", "sshd starts at boot and listens on port 22"},
+      // system: Debian 12 is beyond the 2018 list of standard platforms.
+      {"L-PLATFORM", "warn", "choose Customized Linux"},
+      {"X-ROOTACCT", "pass", "/usr/bin/passwd exists"},
+      {"X-LIBLINKS", "pass", "/lib -> usr/lib"},
+      {"L-SELINUX", "pass", "disabled"},
+      {"X-MACHINEID", "warn", "SSH host key"},
+      // debootstrap copied this machine's resolv.conf; isc-dhcp-client's dhclient-script
+      // rewrites it once an interface uses DHCP.
+      {"X-RESOLV", "pass", "managed at boot"},
+      // storage: fstab is debootstrap's "UNCONFIGURED FSTAB", so nothing tells the root device.
+      {"L-FSTAB", "warn", "no entry for /"},
+      {"X-DEVNAMES", "error", "no boot loader configuration"},
+      {"X-FSTABRESOLVE", "pass", ""},
+      {"L-PARTITION", "error", "no entry for /"},
+      {"L-FSTYPE", "error", "fstab has no entry for /"},
+      {"X-BOOTMODE", "error", "no EFI system partition"},
+      // The root is a directory of this machine's filesystem, not a mounted disk.
+      {"L-DISKFREE", "error", "not on a filesystem mounted inside"},
+      {"X-INODES", "error", "not on a filesystem mounted inside"},
+      // boot: no GRUB, so /vmlinuz names the kernel; its initramfs (MODULES=most) has virtio,
+      // Xen and NVMe.
+      {"L-DRIVERS", "pass", "its initramfs can mount root on them"},
+      {"X-NVME", "pass", "nvme"},
+      {"X-BOOTKERNEL", "pass", "modules.dep and an initramfs"},
+      // auth: Debian's common-password (pam_unix obscure yescrypt).
+      {"L-PASSWD", "pass", ""},
+      {"L-SHADOW", "pass", "neither immutable nor append-only"},
+  };
+  for (const Want& w : wants) {
+    nlohmann::json f = findingFor(report, w.requirement);
+    ASSERT_FALSE(f.is_null()) << w.requirement;
+    EXPECT_EQ(f["status"], w.status) << w.requirement << ": " << f.dump(2);
+    EXPECT_NE(f["message"].get<std::string>().find(w.message_part), std::string::npos)
+        << w.requirement << ": " << f["message"];
+  }
+  nlohmann::json drivers = findingFor(report, "L-DRIVERS");
+  EXPECT_NE(drivers["evidence"].dump().find("/boot/initrd.img-"), std::string::npos)
+      << drivers.dump(2);
+}
+
 }  // namespace
 }  // namespace guestprep::testing

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "host/posix_fs.h"
+
 namespace guestprep::testing {
 
 namespace {
@@ -84,6 +86,17 @@ TestHost& TestHost::setInodeFlags(std::string_view path, std::uint32_t flags) {
 TestHost& TestHost::setFsStats(std::string_view path, FsStats stats) {
   fs_stats_[std::string(path)] = stats;
   return *this;
+}
+
+TestHost& TestHost::setBlockDevice(std::string_view device, std::filesystem::path file) {
+  block_devices_[std::string(device)] = std::move(file);
+  return *this;
+}
+
+Result<std::unique_ptr<disk::BlockSource>> TestHost::openBlockDevice(std::string_view path) const {
+  if (auto it = block_devices_.find(path); it != block_devices_.end())
+    return os_linux::posixOpenBlockDevice(it->second.string(), std::string(path));
+  return RootHost::openBlockDevice(path);
 }
 
 Result<std::uint32_t> TestHost::inodeFlags(std::string_view path) const {

@@ -32,6 +32,9 @@ class TestHost : public os_linux::RootHost {
   /// Overrides what inodeFlags / fsStats say for a path (default: the fixture file's real ones).
   TestHost& setInodeFlags(std::string_view path, std::uint32_t flags);
   TestHost& setFsStats(std::string_view path, FsStats stats);
+  /// Makes openBlockDevice(device) read the regular file `file` of this machine (an image the
+  /// test built), whether or not the host counts as running.
+  TestHost& setBlockDevice(std::string_view device, std::filesystem::path file);
   /// Whether /proc, /sys and commands count as a running system (default true).
   TestHost& setRuntime(bool runtime) {
     runtime_ = runtime;
@@ -47,6 +50,8 @@ class TestHost : public os_linux::RootHost {
 
   [[nodiscard]] Result<std::uint32_t> inodeFlags(std::string_view path) const override;
   [[nodiscard]] Result<FsStats> fsStats(std::string_view path) const override;
+  [[nodiscard]] Result<std::unique_ptr<disk::BlockSource>> openBlockDevice(
+      std::string_view path) const override;
 
   [[nodiscard]] std::filesystem::path hostPath(std::string_view path) const;
 
@@ -57,6 +62,7 @@ class TestHost : public os_linux::RootHost {
   std::map<std::vector<std::string>, CommandResult> commands_;
   std::map<std::string, std::uint32_t, std::less<>> inode_flags_;
   std::map<std::string, FsStats, std::less<>> fs_stats_;
+  std::map<std::string, std::filesystem::path, std::less<>> block_devices_;
 };
 
 }  // namespace guestprep::testing

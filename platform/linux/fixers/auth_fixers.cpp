@@ -38,6 +38,8 @@ Result<FixItem> planShadow(const FixContext& ctx) {
 std::vector<Fixer> authFixers() {
   return {
       {"shadow.writable", "clear immutable/append-only flags of /etc/shadow", planShadow, false},
+      {"password.accepts_cloud_rule", "relax the password options stricter than the cloud's rule",
+       planPasswordAcceptsCloudRule, false},
   };
 }
 

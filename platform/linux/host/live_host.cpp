@@ -34,6 +34,10 @@ class LiveHost : public Host {
   [[nodiscard]] Result<FsStats> fsStats(std::string_view path) const override {
     return posixFsStats(std::string(path), std::string(path));
   }
+  [[nodiscard]] Result<std::unique_ptr<disk::BlockSource>> openBlockDevice(
+      std::string_view path) const override {
+    return posixOpenBlockDevice(std::string(path), std::string(path));
+  }
   [[nodiscard]] Result<CommandResult> run(const std::vector<std::string>& argv,
                                           std::chrono::milliseconds timeout) const override {
     return runCommand(argv, timeout);

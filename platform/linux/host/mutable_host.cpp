@@ -344,11 +344,44 @@ class PosixMutableHost : public MutableHost {
   [[nodiscard]] Result<CommandResult> runInSystem(const std::vector<std::string>& argv,
                                                   std::chrono::milliseconds timeout) override {
     if (!root_ || root_->root().empty()) return runCommand(argv, timeout);
+    if (argv.empty()) return fail(ErrorCode::kInvalidInput, "empty command");
+    const std::string& root = root_->root();
+    // proc and a /dev are mounted on these directories of the root; a symlink there would take
+    // the mount outside the root, and a missing one cannot be created without changing it.
+    for (const char* dir : {"/proc", "/dev"}) {
+      struct stat st {};
+      std::string real = root + dir;
+      if (::lstat(real.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+        return fail(ErrorCode::kUnsupported, "cannot run '" + argv.front() + "' inside " + root +
+                                                 ": " + dir + " is not a directory there");
+      }
+    }
     // The root's own tools, with the root as "/", in namespaces of their own: nothing they do to
-    // mounts, processes or the network reaches this machine.
-    std::vector<std::string> full = {"unshare",      "--mount", "--pid",
-                                     "--net",        "--fork",  "--root=" + root_->root(),
-                                     "--mount-proc", "--"};
+    // mounts, processes or the network reaches this machine. A system disk's /dev is empty
+    // (devtmpfs is mounted at boot) and tools write to /dev/null, which would otherwise become a
+    // regular file of the root: a small tmpfs with the basic device nodes is mounted there, in
+    // the new mount namespace only (unshare makes it private). The script is a constant; the
+    // root and the command are its arguments, never part of its text.
+    static constexpr const char* kSetup = R"(set -e
+r=$1
+shift
+mount -t tmpfs -o mode=0755,nosuid,size=1m guestprep-dev "$r/dev"
+mknod -m 666 "$r/dev/null" c 1 3
+mknod -m 666 "$r/dev/zero" c 1 5
+mknod -m 666 "$r/dev/full" c 1 7
+mknod -m 666 "$r/dev/random" c 1 8
+mknod -m 666 "$r/dev/urandom" c 1 9
+mknod -m 666 "$r/dev/tty" c 5 0
+ln -s /proc/self/fd "$r/dev/fd"
+ln -s /proc/self/fd/0 "$r/dev/stdin"
+ln -s /proc/self/fd/1 "$r/dev/stdout"
+ln -s /proc/self/fd/2 "$r/dev/stderr"
+mkdir "$r/dev/pts" "$r/dev/shm"
+exec chroot "$r" "$@"
+)";
+    std::vector<std::string> full = {
+        "unshare", "--mount", "--pid", "--net", "--fork",        "--mount-proc=" + root + "/proc",
+        "--",      "/bin/sh", "-c",    kSetup,  "guestprep-run", root};
     full.insert(full.end(), argv.begin(), argv.end());
     return runCommand(full, timeout);
   }

@@ -25,6 +25,11 @@ Result<std::uint32_t> posixInodeFlags(const std::string& real_path, const std::s
 /// statvfs(3) on a real path of this machine.
 Result<FsStats> posixFsStats(const std::string& real_path, const std::string& shown_path);
 
+/// A read-only BlockSource over a block device or regular file of this machine (pread; size
+/// from BLKGETSIZE64 or st_size). Errors name `shown_path`.
+Result<std::unique_ptr<disk::BlockSource>> posixOpenBlockDevice(const std::string& real_path,
+                                                                const std::string& shown_path);
+
 /// realpath(3) of this machine; a missing final component is resolved through its parent.
 Result<std::string> posixCanonicalPath(const std::string& path);
 

@@ -170,6 +170,13 @@ Result<CommandResult> RootHost::run(const std::vector<std::string>& argv,
                   "' was not run: commands of an offline root cannot run from here");
 }
 
+Result<std::unique_ptr<disk::BlockSource>> RootHost::openBlockDevice(std::string_view path) const {
+  return fail(ErrorCode::kUnsupported,
+              "'" + std::string(path) +
+                  "' was not read: the disk is not reachable from an offline root (a --root "
+                  "tree holds files, not the disk)");
+}
+
 }  // namespace guestprep::os_linux
 
 namespace guestprep {

@@ -26,6 +26,10 @@ class RootHost : public Host {
   [[nodiscard]] Result<std::string> canonicalPath(std::string_view path) const override;
   [[nodiscard]] Result<std::uint32_t> inodeFlags(std::string_view path) const override;
   [[nodiscard]] Result<FsStats> fsStats(std::string_view path) const override;
+  /// kUnsupported: the disk is not reachable from an offline root (a --root tree holds files,
+  /// not the disk they came from).
+  [[nodiscard]] Result<std::unique_ptr<disk::BlockSource>> openBlockDevice(
+      std::string_view path) const override;
   /// Commands of the audited system cannot run on an offline root: kUnsupported.
   [[nodiscard]] Result<CommandResult> run(
       const std::vector<std::string>& argv,

@@ -28,7 +28,9 @@ void appendSettings(const std::string& path, std::string_view text, std::vector<
 
 void probeStacks(const Host& host, AuthFacts& facts) {
   PamLayout layout;
-  layout.has_pam_d = host.exists("/etc/pam.d");
+  // Linux-PAM 1.4 and later (and CoreOS' patched PAM before it) read pam.d mode when either
+  // /etc/pam.d or the vendor directory exists; /etc/pam.conf only without both.
+  layout.has_pam_d = host.exists("/etc/pam.d") || host.exists("/usr/lib/pam.d");
   PamFileLoader load = [&](const std::string& path) -> std::optional<std::string> {
     return readIfPresent(host, path, facts.problems);
   };

@@ -69,6 +69,9 @@ Facts collectFacts(const Host& host, const CollectOptions& options) {
   });
   guarded("space", [&] { lx::probeSpace(host, sto); });
   guarded("boot-mode", [&] { lx::probeBootMode(host, sto); });
+  sto.system_disk.error = sto.partition_table.error = sto.filesystems.error =
+      "not collected: the disk probe did not run";
+  guarded("disks", [&] { lx::probeDisks(host, sto); });
   // Auth: a probe that throws leaves a problem behind, so the rules report an error, not a pass.
   facts.auth.problems = {{"/etc/pam.d", 0, "not collected: the auth probe did not run"}};
   guarded("auth", [&] {

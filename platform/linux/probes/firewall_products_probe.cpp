@@ -66,6 +66,16 @@ void probeNetfilterPersistent(const Host& host, FirewallFacts& facts) {
   facts.products.push_back(std::move(p));
 }
 
+// Container Linux and Flatcar: iptables-restore.service loads /var/lib/iptables/rules-save
+// (ConditionPathExists), and is off unless Ignition or the admin enables it.
+void probeIptablesRestore(const Host& host, FirewallFacts& facts) {
+  BootServiceState st = systemdUnitState(host, "iptables-restore.service");
+  if (!st.installed) return;
+  FirewallProduct p = product("iptables-restore", st);
+  iptablesFile(host, "/var/lib/iptables/rules-save", p, facts);
+  facts.products.push_back(std::move(p));
+}
+
 // nftables files with their includes, depth first in file order, as nft -f reads them.
 void readNft(const Host& host, const std::string& path, int depth, std::vector<NftChain>& chains,
              FirewallFacts& facts, std::vector<std::string>& files) {
@@ -250,6 +260,7 @@ void probeSuseFirewall2(const Host& host, FirewallFacts& facts) {
 void probeFirewallProducts(const Host& host, FirewallFacts& facts) {
   probeIptablesService(host, facts);
   probeNetfilterPersistent(host, facts);
+  probeIptablesRestore(host, facts);
   probeNftables(host, facts);
   probeFirewalld(host, facts);
   probeUfw(host, facts);

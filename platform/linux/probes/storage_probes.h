@@ -4,6 +4,8 @@
 
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "facts/facts.h"
 #include "host/host.h"
@@ -22,6 +24,23 @@ void probeSpace(const Host& host, StorageFacts& facts);
 /// BIOS or UEFI: /sys/firmware/efi when live; otherwise an EFI system partition in fstab, or the
 /// BIOS GRUB files (i386-pc modules, GRUB legacy) on disk. Run after probeFstab.
 void probeBootMode(const Host& host, StorageFacts& facts);
+
+/// The system disk (/ in /proc/self/mountinfo followed through /sys/class/block: device-mapper
+/// and RAID slaves, partition to parent disk), its partition table, and the superblocks of / and
+/// every local fstab filesystem, read through Host::openBlockDevice. On an offline root all three
+/// are missing with the reason. Run after probeFstab.
+void probeDisks(const Host& host, StorageFacts& facts);
+
+/// One line of /proc/self/mountinfo (proc(5)).
+struct MountInfo {
+  std::string major_minor;  ///< "254:1"
+  std::string mount_point;  ///< octal escapes decoded
+  std::string fstype;
+  std::string source;  ///< "/dev/vda1", "overlay"
+};
+
+/// Parses /proc/self/mountinfo; malformed lines are skipped.
+std::vector<MountInfo> parseMountinfo(std::string_view text);
 
 /// Devices known by their tags: "UUID=..." / "LABEL=..." / "PARTUUID=..." / "PARTLABEL=..."
 /// to the kernel device, and each kernel device to its filesystem UUID.

@@ -243,11 +243,20 @@ void probeResolv(const Host& host, SystemFacts& sys) {
   };
   enabled("NetworkManager.service", "NetworkManager", "NetworkManager");
   enabled("systemd-resolved.service", "", "systemd-resolved");
+  bool resolvconf = false;
   for (const char* path : {"/sbin/resolvconf", "/usr/sbin/resolvconf"}) {
     if (host.exists(path)) {
       r.managers.push_back(std::string("resolvconf (") + path + ")");
+      resolvconf = true;
       break;
     }
+  }
+  // ISC dhclient's script writes the lease's DNS servers into resolv.conf itself when resolvconf
+  // is not there to take them (Debian's and RHEL's dhclient-script, make_resolv_conf).
+  for (const char* path : {"/sbin/dhclient-script", "/usr/sbin/dhclient-script"}) {
+    if (resolvconf || !host.exists(path)) continue;
+    r.managers.push_back(std::string("dhclient (") + path + ") when an interface uses DHCP");
+    break;
   }
   // SUSE's netconfig writes resolv.conf unless NETCONFIG_DNS_POLICY is empty; unset means
   // "auto" (/etc/sysconfig/network/config, netconfig(8)).

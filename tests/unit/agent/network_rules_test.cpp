@@ -108,6 +108,33 @@ TEST(NicCount, FailureNamesEveryNicAndFile) {
   EXPECT_FALSE(o.remediation.empty());
 }
 
+// CoreOS: Ignition's 00-eth0.network beside the vendor zz-default.network (Name=*). The pattern
+// counts as a NIC only when no configuration names one.
+TEST(NicCount, NamePatternBesideNamedNicsAddsNoNic) {
+  NicConfig star = nic("*", AddrMethod::kDhcp, "networkd");
+  star.source = {"/usr/lib/systemd/network/zz-default.network", 5};
+  Facts f = base({nic("eth0", AddrMethod::kDhcp, "networkd"), star});
+  f.network.stacks.push_back({"networkd", true, "systemd-networkd.service enabled"});
+  Outcome o = count(f);
+  EXPECT_EQ(o.status, Status::kPass) << o.message;
+  EXPECT_NE(o.message.find("1 NIC configured to start at boot (eth0)"), std::string::npos)
+      << o.message;
+  bool noted = false;
+  for (const auto& e : o.evidence) noted |= e.text.find("name pattern") != std::string::npos;
+  EXPECT_TRUE(noted);
+
+  Facts two = base({nic("eth0", AddrMethod::kDhcp, "networkd"), star,
+                    nic("eth1", AddrMethod::kDhcp, "networkd")});
+  two.network.stacks.push_back({"networkd", true, "enabled"});
+  EXPECT_EQ(count(two).status, Status::kFail) << "two named NICs still fail";
+
+  Facts alone = base({star});
+  alone.network.stacks.push_back({"networkd", true, "enabled"});
+  Outcome a = count(alone);
+  EXPECT_EQ(a.status, Status::kPass) << a.message;
+  EXPECT_NE(a.message.find("(*)"), std::string::npos) << "a lone pattern is the NIC";
+}
+
 TEST(NicCount, ConfigsOfAStackNotInUseAreIgnored) {
   Facts f = base({nic("eth0"), nic("eth1", AddrMethod::kDhcp, "networkd")});
   f.network.stacks.push_back({"networkd", false, "systemd-networkd.service is not enabled"});

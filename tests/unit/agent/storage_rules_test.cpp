@@ -1,5 +1,6 @@
 // The storage rules (fstab.resolves, fstab.device_names, fstab.external, disk.free, disk.inodes,
-// fs.root_type, disk.layout, boot.mode) over Facts literals, and the storage facts' JSON.
+// fs.root_type, disk.layout, boot.mode, fs.integrity, fs.ext4_features) over Facts literals, and
+// the storage facts' JSON.
 #include <gtest/gtest.h>
 
 #include "facts/facts.h"
@@ -307,9 +308,232 @@ TEST(BootMode, SupportedModes) {
   EXPECT_EQ(bootMode(unknown).status, Status::kError);
 }
 
+// --- superblocks and the partition table ---
+
+disk::FilesystemInfo extFs(std::vector<std::string> features = {"has_journal", "extent"}) {
+  disk::FilesystemInfo fs{"ext4", "0a1b", "", "1.0", disk::ExtInfo{}, std::nullopt};
+  fs.ext->features = std::move(features);
+  fs.ext->last_check = 1763942400;  // 2025-11-24
+  return fs;
+}
+
+disk::FilesystemInfo xfsFs(bool log_clean) {
+  disk::FilesystemInfo fs{"xfs", "11-22", "", "5", std::nullopt, disk::XfsInfo{}};
+  fs.xfs->version = 5;
+  fs.xfs->log_clean = log_clean;
+  fs.xfs->log_state = log_clean ? "clean"
+                                : "dirty: the last log record (log block 7) is not "
+                                  "an unmount record, so the log needs recovery";
+  return fs;
+}
+
+// Collected 2026-01-24: the root's last check (2025-11-24) is 61 days old.
+Facts withSuperblocks(disk::FilesystemInfo root, bool mounted = true) {
+  Facts f = base();
+  f.collected_at = "2026-01-24T12:00:00Z";
+  f.storage.system_disk =
+      Observed<SystemDisk>::of({"/dev/vda1", "/dev/vda", 1 << 30, {}, false, "vda1 of vda"});
+  f.storage.filesystems = Observed<std::vector<FilesystemCheck>>::of(
+      {{"/", "/dev/vda1", mounted, Observed<disk::FilesystemInfo>::of(std::move(root))}});
+  disk::PartitionTable t;
+  t.scheme = disk::PartitionScheme::kMbr;
+  t.mbr_boot_code = true;
+  t.partitions = {{1, 1048576, 1 << 29, "0x83", "Linux", "", "", true, false}};
+  f.storage.partition_table = Observed<disk::PartitionTable>::of(t);
+  return f;
+}
+
+Outcome integrity(const Facts& f, std::int64_t days = 180) {
+  return evaluateFsIntegrity(
+      f, withDefaults(fsIntegrityParams(), {{"warn_days_since_check", ParamValue{days}}}));
+}
+Outcome ext4feat(const Facts& f) {
+  return evaluateFsExt4Features(f, withDefaults(fsExt4FeaturesParams()));
+}
+
+bool evidenceText(const Outcome& o, const std::string& text) {
+  for (const auto& e : o.evidence)
+    if (e.text.find(text) != std::string::npos) return true;
+  return false;
+}
+
+TEST(FsIntegrity, CleanAndRecentlyCheckedPasses) {
+  Outcome o = integrity(withSuperblocks(extFs()));
+  EXPECT_EQ(o.status, Status::kPass) << o.message;
+  EXPECT_TRUE(evidenceText(o, "last checked on 2025-11-24")) << o.evidence.size();
+}
+
+TEST(FsIntegrity, ErrorsRecordedFailWithCountTimeAndFunction) {
+  disk::FilesystemInfo fs = extFs();
+  fs.ext->errors = true;
+  fs.ext->error_count = 3;
+  fs.ext->last_error_time = 1767225600;  // 2026-01-01 00:00:00
+  fs.ext->last_error_func = "ext4_lookup";
+  fs.ext->last_error_line = 1855;
+  Outcome o = integrity(withSuperblocks(fs));
+  EXPECT_EQ(o.status, Status::kFail);
+  EXPECT_NE(o.message.find("3 error(s) recorded"), std::string::npos) << o.message;
+  EXPECT_NE(o.message.find("2026-01-01 00:00:00 UTC"), std::string::npos) << o.message;
+  EXPECT_NE(o.message.find("ext4_lookup:1855"), std::string::npos) << o.message;
+  EXPECT_NE(o.message.find("/ (/dev/vda1)"), std::string::npos) << o.message;
+}
+
+TEST(FsIntegrity, NotCleanFailsOnlyWhenNotMounted) {
+  disk::FilesystemInfo fs = extFs();
+  fs.ext->clean = false;
+  EXPECT_EQ(integrity(withSuperblocks(fs, true)).status, Status::kPass)
+      << "a mounted filesystem is marked in use";
+  Outcome o = integrity(withSuperblocks(fs, false));
+  EXPECT_EQ(o.status, Status::kFail);
+  EXPECT_NE(o.message.find("not cleanly unmounted"), std::string::npos) << o.message;
+  disk::FilesystemInfo journal = extFs({"has_journal", "needs_recovery"});
+  EXPECT_EQ(integrity(withSuperblocks(journal, false)).status, Status::kFail);
+  EXPECT_EQ(integrity(withSuperblocks(journal, true)).status, Status::kPass);
+}
+
+TEST(FsIntegrity, OldOrNeverCheckedWarnsWithTheDate) {
+  Outcome o = integrity(withSuperblocks(extFs()), 30);
+  EXPECT_EQ(o.status, Status::kWarn);
+  EXPECT_NE(o.message.find("last checked on 2025-11-24 (61 days ago)"), std::string::npos)
+      << o.message;
+  disk::FilesystemInfo never = extFs();
+  never.ext->last_check = 0;
+  o = integrity(withSuperblocks(never));
+  EXPECT_EQ(o.status, Status::kWarn);
+  EXPECT_NE(o.message.find("never checked"), std::string::npos) << o.message;
+  EXPECT_EQ(integrity(withSuperblocks(never), 0).status, Status::kPass) << "0 turns it off";
+}
+
+TEST(FsIntegrity, XfsLogNeedsRecoveryWhenNotMounted) {
+  Outcome o = integrity(withSuperblocks(xfsFs(false), false));
+  EXPECT_EQ(o.status, Status::kFail);
+  EXPECT_NE(o.message.find("log needs recovery"), std::string::npos) << o.message;
+  EXPECT_TRUE(evidenceText(o, "log block 7"));
+  o = integrity(withSuperblocks(xfsFs(false), true));
+  EXPECT_EQ(o.status, Status::kPass) << "a mounted XFS log is in use";
+  EXPECT_TRUE(evidenceText(o, "mounted now"));
+  EXPECT_EQ(integrity(withSuperblocks(xfsFs(true), false)).status, Status::kPass);
+}
+
+TEST(FsIntegrity, NotReadIsAnErrorNeverAPass) {
+  Facts offline = base();
+  offline.storage.filesystems =
+      Observed<std::vector<FilesystemCheck>>::failed("not checked: an offline root");
+  Outcome o = integrity(offline);
+  EXPECT_EQ(o.status, Status::kError);
+  EXPECT_NE(o.message.find("offline root"), std::string::npos) << o.message;
+
+  Facts one_unread = withSuperblocks(extFs());
+  one_unread.storage.filesystems.value->push_back(
+      {"/data", "/dev/vdb1", true, Observed<disk::FilesystemInfo>::failed("Permission denied")});
+  o = integrity(one_unread);
+  EXPECT_EQ(o.status, Status::kError);
+  EXPECT_NE(o.message.find("/data (/dev/vdb1)"), std::string::npos) << o.message;
+
+  disk::FilesystemInfo broken = extFs();
+  broken.ext->error_count = 1;
+  Facts both = withSuperblocks(broken);
+  both.storage.filesystems.value->push_back(
+      {"/data", "/dev/vdb1", true, Observed<disk::FilesystemInfo>::failed("Permission denied")});
+  EXPECT_EQ(integrity(both).status, Status::kFail) << "damage seen is reported as such";
+}
+
+TEST(FsIntegrity, OtherFilesystemTypesAreNotApplicable) {
+  disk::FilesystemInfo vfat{"vfat", "1234-5678", "", "FAT32", std::nullopt, std::nullopt};
+  Outcome o = integrity(withSuperblocks(vfat));
+  EXPECT_EQ(o.status, Status::kNotApplicable);
+  EXPECT_TRUE(evidenceText(o, "vfat: no health fields"));
+}
+
+TEST(Ext4Features, SixtyFourBitOrProjectWithQuota) {
+  EXPECT_EQ(ext4feat(withSuperblocks(extFs())).status, Status::kPass);
+  Outcome o = ext4feat(withSuperblocks(extFs({"has_journal", "extent", "64bit"})));
+  EXPECT_EQ(o.status, Status::kFail);
+  EXPECT_NE(o.message.find("has 64bit"), std::string::npos) << o.message;
+  EXPECT_TRUE(evidenceText(o, "features: has_journal extent 64bit"));
+  EXPECT_EQ(ext4feat(withSuperblocks(extFs({"project"}))).status, Status::kPass)
+      << "project alone is allowed";
+  EXPECT_EQ(ext4feat(withSuperblocks(extFs({"quota"}))).status, Status::kPass);
+  o = ext4feat(withSuperblocks(extFs({"quota", "project"})));
+  EXPECT_EQ(o.status, Status::kFail);
+  EXPECT_NE(o.message.find("project and quota"), std::string::npos) << o.message;
+  Outcome custom = evaluateFsExt4Features(
+      withSuperblocks(extFs({"metadata_csum"})),
+      withDefaults(fsExt4FeaturesParams(),
+                   {{"forbidden", std::vector<std::string>{"metadata_csum"}}}));
+  EXPECT_EQ(custom.status, Status::kFail);
+}
+
+TEST(Ext4Features, NotExtOrNotRead) {
+  EXPECT_EQ(ext4feat(withSuperblocks(xfsFs(true))).status, Status::kNotApplicable);
+  Facts offline = base();
+  offline.storage.filesystems = Observed<std::vector<FilesystemCheck>>::failed("offline root");
+  EXPECT_EQ(ext4feat(offline).status, Status::kError);
+  Facts unread = withSuperblocks(extFs());
+  (*unread.storage.filesystems.value)[0].fs = Observed<disk::FilesystemInfo>::failed("EACCES");
+  Outcome o = ext4feat(unread);
+  EXPECT_EQ(o.status, Status::kError);
+  EXPECT_NE(o.message.find("EACCES"), std::string::npos) << o.message;
+}
+
+TEST(DiskLayout, PartitionTableStyleFromTheRealTable) {
+  auto mbrOnly = [](const Facts& f) {
+    return evaluateDiskLayout(
+        f,
+        withDefaults(diskLayoutParams(), {{"partition_tables", std::vector<std::string>{"mbr"}}}));
+  };
+  Facts mbr = withSuperblocks(extFs());
+  Outcome o = mbrOnly(mbr);
+  EXPECT_EQ(o.status, Status::kPass) << o.message;
+  EXPECT_TRUE(evidenceText(o, "partition table mbr (1 Linux)"));
+  Facts gpt = mbr;
+  gpt.storage.partition_table.value->scheme = disk::PartitionScheme::kGpt;
+  o = mbrOnly(gpt);
+  EXPECT_EQ(o.status, Status::kFail);
+  EXPECT_NE(o.message.find("/dev/vda has a gpt partition table; allowed: mbr"), std::string::npos)
+      << o.message;
+  EXPECT_EQ(layout(gpt).status, Status::kPass) << "the default allows every style";
+  Facts whole = mbr;
+  whole.storage.partition_table.value->scheme = disk::PartitionScheme::kNone;
+  o = mbrOnly(whole);
+  EXPECT_EQ(o.status, Status::kFail);
+  EXPECT_NE(o.message.find("no partition table"), std::string::npos) << o.message;
+  Facts unread = base();
+  unread.storage.partition_table = Observed<disk::PartitionTable>::failed("offline root");
+  o = mbrOnly(unread);
+  EXPECT_EQ(o.status, Status::kPass) << "fstab still judges the layout";
+  EXPECT_TRUE(evidenceText(o, "partition table not read: offline root"));
+}
+
+TEST(FsRootType, SuperblockFirst) {
+  Facts f = withSuperblocks(extFs());
+  f.storage.filesystems.value->front().fs.value->type = "ext3";
+  Outcome o = rootType(f);
+  EXPECT_EQ(o.message, "the root filesystem is ext3");
+  EXPECT_TRUE(evidenceText(o, "/ is ext3"));
+  f.storage.filesystems.value->front().fs.value->type = "btrfs";
+  EXPECT_EQ(rootType(f).status, Status::kFail) << "the superblock wins over /proc/mounts";
+}
+
+TEST(BootMode, PartitionTableAsEvidence) {
+  Facts f = withSuperblocks(extFs());
+  f.storage.partition_table.value->scheme = disk::PartitionScheme::kGpt;
+  f.storage.partition_table.value->partitions = {
+      {1, 1048576, 1048576, "21686148-6449-6E6F-744E-656564454649", "BIOS boot", "", "", false,
+       false},
+      {2, 2097152, 1048576, "C12A7328-F81F-11D2-BA4B-00A0C93EC93B", "EFI System", "", "", false,
+       false}};
+  Outcome o = bootMode(f);
+  EXPECT_EQ(o.status, Status::kPass);
+  EXPECT_TRUE(evidenceText(o, "partition 1 is a BIOS boot partition"));
+  EXPECT_TRUE(evidenceText(o, "partition 2 is an EFI System partition"));
+  EXPECT_TRUE(evidenceText(o, "the MBR holds boot code"));
+}
+
 TEST(StorageRules, RegisteredWithDefaults) {
-  for (const char* name : {"fstab.resolves", "fstab.device_names", "fstab.external", "disk.free",
-                           "disk.inodes", "fs.root_type", "disk.layout", "boot.mode"}) {
+  for (const char* name :
+       {"fstab.resolves", "fstab.device_names", "fstab.external", "disk.free", "disk.inodes",
+        "fs.root_type", "disk.layout", "boot.mode", "fs.integrity", "fs.ext4_features"}) {
     const RuleType* t = findRuleType(name);
     ASSERT_NE(t, nullptr) << name;
     for (const auto& p : t->params) EXPECT_TRUE(p.default_value.has_value()) << name << p.name;
@@ -324,6 +548,10 @@ TEST(StorageFactsJson, RoundTripsExactly) {
   f.storage.boot_problems = {{"/boot", 0, "none"}};
   f.storage.device_lookup_error = "offline";
   f.storage.space.push_back({"/var", false, Observed<SpaceStats>::failed("ENOENT")});
+  Facts disks = withSuperblocks(xfsFs(false));
+  f.storage.system_disk = disks.storage.system_disk;
+  f.storage.partition_table = disks.storage.partition_table;
+  f.storage.filesystems = disks.storage.filesystems;
   nlohmann::json j = f.storage;
   StorageFacts back = j.get<StorageFacts>();
   EXPECT_EQ(back, f.storage);
@@ -331,6 +559,12 @@ TEST(StorageFactsJson, RoundTripsExactly) {
   nlohmann::json missing = j;
   missing.erase("boot_mode");
   EXPECT_THROW((void)missing.get<StorageFacts>(), nlohmann::json::exception);
+  nlohmann::json no_fs = j;
+  no_fs.erase("filesystems");
+  EXPECT_THROW((void)no_fs.get<StorageFacts>(), nlohmann::json::exception);
+  nlohmann::json no_log = j;
+  no_log["filesystems"]["value"][0]["fs"]["value"]["xfs"].erase("log_clean");
+  EXPECT_THROW((void)no_log.get<StorageFacts>(), nlohmann::json::exception);
   nlohmann::json missing_field = j;
   missing_field["fstab"][0].erase("state");
   EXPECT_THROW((void)missing_field.get<StorageFacts>(), nlohmann::json::exception);

@@ -281,6 +281,21 @@ TEST(AuthProbe, StacksSettingsAndShadow) {
   EXPECT_TRUE(f.shadow.mount.value->read_only);
 }
 
+// CoreOS keeps its PAM configuration in the vendor directory only; no /etc/pam.d at all.
+TEST(AuthProbe, VendorPamDirWithoutEtcPamD) {
+  testing::TestHost host;
+  host.addFile("/usr/lib/pam.d/passwd", "password include system-auth\n")
+      .addFile("/usr/lib/pam.d/system-auth",
+               "password required pam_unix.so try_first_pass nullok sha512 shadow\n")
+      .addFile("/etc/pam.conf", "passwd password requisite pam_deny.so\n");
+  AuthFacts f;
+  probeAuth(host, f);
+  ASSERT_EQ(f.stacks.size(), 2u);
+  EXPECT_EQ(f.stacks[0].file, "/usr/lib/pam.d/passwd");
+  ASSERT_EQ(f.stacks[0].lines.size(), 1u) << "pam.conf is ignored when a pam.d exists";
+  EXPECT_EQ(f.stacks[0].lines[0].source.file, "/usr/lib/pam.d/system-auth");
+}
+
 TEST(AuthProbe, OfflineAndMissingShadow) {
   testing::TestHost host;
   host.setRuntime(false);

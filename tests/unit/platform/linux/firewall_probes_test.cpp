@@ -42,6 +42,33 @@ TEST(FirewallProbe, IptablesServiceWithSavedRules) {
   EXPECT_TRUE(f.problems.empty());
 }
 
+// CoreOS: iptables-restore.service ships disabled; enabled, it loads rules-save.
+TEST(FirewallProbe, CoreosIptablesRestoreService) {
+  TestHost h;
+  systemdRoot(h);
+  h.addFile("/usr/lib/systemd/system/iptables-restore.service",
+            "[Unit]\nConditionPathExists=/var/lib/iptables/rules-save\n");
+  FirewallFacts off;
+  probeFirewallProducts(h, off);
+  const FirewallProduct* p = find(off, "iptables-restore");
+  ASSERT_NE(p, nullptr);
+  EXPECT_TRUE(p->installed);
+  EXPECT_FALSE(p->enabled_at_boot) << p->boot_evidence;
+
+  h.addSymlink("/etc/systemd/system/multi-user.target.wants/iptables-restore.service",
+               "/usr/lib/systemd/system/iptables-restore.service");
+  h.addFile("/var/lib/iptables/rules-save",
+            "*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 80 -j ACCEPT\nCOMMIT\n");
+  FirewallFacts on;
+  probeFirewallProducts(h, on);
+  p = find(on, "iptables-restore");
+  ASSERT_NE(p, nullptr);
+  EXPECT_TRUE(p->enabled_at_boot);
+  EXPECT_EQ(p->ssh_at_boot, PortAccess::kBlocked);
+  ASSERT_FALSE(p->notes.empty());
+  EXPECT_EQ(p->notes[0].source.file, "/var/lib/iptables/rules-save");
+}
+
 TEST(FirewallProbe, FirewalldDefaultZoneFromEtcOverridesShipped) {
   TestHost h;
   systemdRoot(h);

@@ -196,6 +196,24 @@ TEST(SystemProbes, ResolvManagedSymlinkIntoRun) {
   EXPECT_FALSE(hasProblem(sys, "/etc/resolv.conf")) << "a dangling link into /run is normal";
 }
 
+// Debian 7 with isc-dhcp-client: dhclient-script rewrites the file from each lease; with
+// resolvconf installed it hands the servers to resolvconf instead.
+TEST(SystemProbes, ResolvRewrittenByDhclientScript) {
+  TestHost host;
+  host.addFile("/etc/resolv.conf", "domain example.lan\nnameserver 192.168.56.1\n");
+  host.addFile("/sbin/dhclient-script", "#!/bin/sh\n", 0755);
+  SystemFacts sys;
+  probeResolv(host, sys);
+  ASSERT_EQ(sys.resolv.managers.size(), 1u);
+  EXPECT_EQ(sys.resolv.managers[0], "dhclient (/sbin/dhclient-script) when an interface uses DHCP");
+
+  host.addFile("/sbin/resolvconf", "x", 0755);
+  SystemFacts with_resolvconf;
+  probeResolv(host, with_resolvconf);
+  ASSERT_EQ(with_resolvconf.resolv.managers.size(), 1u);
+  EXPECT_EQ(with_resolvconf.resolv.managers[0], "resolvconf (/sbin/resolvconf)");
+}
+
 TEST(SystemProbes, UnreadableFilesBecomeProblems) {
   TestHost host;
   host.addDir("/etc/shadow");  // reading a directory fails with an error other than not-found

@@ -1,0 +1,289 @@
+// FixtureHost: a Windows system from a fixture file (registry exports plus recorded answers).
+#include "host/fixture_host.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "parsers/reg_export.h"
+#include "parsers/win_text.h"
+
+namespace guestprep::os_windows {
+
+namespace {
+
+std::string lowerKey(std::string_view key) { return lowerAscii(normaliseRegKey(key)); }
+
+std::string normalisePath(std::string_view path) {
+  std::string p;
+  for (char c : path) p += c == '/' ? '\\' : c;
+  while (p.size() > 3 && p.ends_with('\\')) p.pop_back();
+  return lowerAscii(p);
+}
+
+std::string readBytes(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read fixture file " + file.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Error recordedError(const nlohmann::json& j) {
+  return Error{ErrorCode::kIo, j.at("error").get<std::string>()};
+}
+
+}  // namespace
+
+FixtureHost FixtureHost::fromFile(const std::filesystem::path& file) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(readBytes(file));
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(file.string() + ": " + e.what());
+  }
+  return FixtureHost(j, file.parent_path());
+}
+
+FixtureHost::FixtureHost(const nlohmann::json& fixture, const std::filesystem::path& base) {
+  describe_ = fixture.value("describe", describe_);
+  runtime_ = fixture.value("runtime", true);
+  for (const auto& reg : fixture.value("registry", nlohmann::json::array())) {
+    std::filesystem::path p = base / reg.get<std::string>();
+    loadRegistry(readBytes(p), p.string());
+  }
+  for (const auto& [key, message] :
+       fixture.value("registry_errors", nlohmann::json::object()).items()) {
+    failKey(key, message.get<std::string>());
+  }
+  for (const auto& [path, content] : fixture.value("files", nlohmann::json::object()).items()) {
+    files_[normalisePath(path)] = content.get<std::string>();
+  }
+  for (const auto& c : fixture.value("commands", nlohmann::json::array())) {
+    commands_[c.at("argv").get<std::vector<std::string>>()] =
+        CommandResult{c.value("exit_code", 0), c.value("out", ""), c.value("err", "")};
+  }
+  for (const char* api : {"os_version", "services", "tcp_listeners", "firewall"}) {
+    if (fixture.contains(api)) api_[api] = fixture.at(api);
+  }
+}
+
+void FixtureHost::loadRegistry(std::string_view reg_bytes, const std::string& origin) {
+  RegExport reg = parseRegExport(decodeWindowsText(reg_bytes).text);
+  if (!reg.problems.empty()) {
+    const ConfigProblem& p = reg.problems.front();
+    throw std::runtime_error(origin + ":" + std::to_string(p.line) + ": " + p.message);
+  }
+  for (const RegExportKey& k : reg.keys) {
+    if (k.deleted) {
+      std::string prefix = lowerKey(k.path);
+      std::erase_if(keys_, [&](const auto& e) {
+        return e.first == prefix || e.first.starts_with(prefix + "\\");
+      });
+      continue;
+    }
+    Key& key = makeKey(k.path);
+    for (const RegExportValue& v : k.values) {
+      if (v.deleted) {
+        key.values.erase(lowerAscii(v.name));
+      } else {
+        key.values[lowerAscii(v.name)] = {v.name, v.value};
+      }
+    }
+  }
+}
+
+FixtureHost::Key& FixtureHost::makeKey(std::string_view key) {
+  std::string norm = normaliseRegKey(key);
+  // Every parent exists too, as in a real registry.
+  for (std::size_t sep = norm.find('\\'); sep != std::string::npos;
+       sep = norm.find('\\', sep + 1)) {
+    std::string parent = norm.substr(0, sep);
+    keys_.try_emplace(lowerAscii(parent), Key{parent, {}});
+  }
+  auto [it, inserted] = keys_.try_emplace(lowerAscii(norm), Key{norm, {}});
+  return it->second;
+}
+
+void FixtureHost::setValue(std::string_view key, std::string_view name, RegValue value) {
+  makeKey(key).values[lowerAscii(name)] = {std::string(name), std::move(value)};
+}
+
+void FixtureHost::removeValue(std::string_view key, std::string_view name) {
+  auto it = keys_.find(lowerKey(key));
+  if (it != keys_.end()) it->second.values.erase(lowerAscii(name));
+}
+
+void FixtureHost::failKey(std::string_view key, std::string message) {
+  failing_keys_[lowerKey(key)] = std::move(message);
+}
+
+Result<const FixtureHost::Key*> FixtureHost::findKey(std::string_view key) const {
+  std::string k = lowerKey(key);
+  if (auto f = failing_keys_.find(k); f != failing_keys_.end()) {
+    return fail(ErrorCode::kPermission, normaliseRegKey(key) + ": " + f->second);
+  }
+  auto it = keys_.find(k);
+  if (it == keys_.end()) return fail(ErrorCode::kNotFound, normaliseRegKey(key) + ": no such key");
+  return &it->second;
+}
+
+Result<RegValue> FixtureHost::regValue(std::string_view key, std::string_view name) const {
+  auto k = findKey(key);
+  if (!k) return std::unexpected(k.error());
+  auto it = (*k)->values.find(lowerAscii(name));
+  if (it == (*k)->values.end()) {
+    return fail(ErrorCode::kNotFound, (*k)->path + "\\" + std::string(name) + ": no such value");
+  }
+  return it->second.second;
+}
+
+Result<std::vector<std::string>> FixtureHost::regSubkeys(std::string_view key) const {
+  auto k = findKey(key);
+  if (!k) return std::unexpected(k.error());
+  std::string prefix = lowerKey(key) + "\\";
+  std::vector<std::string> out;
+  for (const auto& [lower, sub] : keys_) {
+    if (lower.starts_with(prefix) && lower.find('\\', prefix.size()) == std::string::npos) {
+      out.push_back(sub.path.substr(prefix.size()));
+    }
+  }
+  return out;  // the map's order is the lower-case order
+}
+
+Result<std::vector<std::string>> FixtureHost::regValueNames(std::string_view key) const {
+  auto k = findKey(key);
+  if (!k) return std::unexpected(k.error());
+  std::vector<std::string> out;
+  for (const auto& [lower, v] : (*k)->values) out.push_back(v.first);
+  return out;
+}
+
+Result<ServiceInfo> FixtureHost::service(std::string_view name) const {
+  // The registry describes the service; the fixture records its state now.
+  std::string key = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\" + std::string(name);
+  auto start = regValue(key, "Start");
+  if (!start) return std::unexpected(start.error());
+  ServiceInfo s;
+  s.name = std::string(name);
+  s.start_type = startTypeFromValue(start->number);
+  if (auto d = regValue(key, "DelayedAutostart"); d && d->number != 0) s.delayed_auto_start = true;
+  if (auto d = regValue(key, "DisplayName")) s.display_name = d->text;
+  if (auto p = regValue(key, "ImagePath")) s.image_path = p->text;
+  if (runtime_ && api_.contains("services")) {
+    for (const auto& [svc, state] : api_.at("services").items()) {
+      if (equalsNoCase(svc, name)) s.state = state.get<std::string>();
+    }
+    if (s.state.empty()) s.state = "stopped";
+  }
+  return s;
+}
+
+Result<OsVersionInfo> FixtureHost::osVersion() const {
+  if (!api_.contains("os_version")) {
+    return fail(ErrorCode::kUnsupported, "RtlGetVersion: no answer recorded (offline system)");
+  }
+  const auto& j = api_.at("os_version");
+  if (j.contains("error")) return std::unexpected(recordedError(j));
+  OsVersionInfo v;
+  v.major = j.at("major").get<std::uint32_t>();
+  v.minor = j.at("minor").get<std::uint32_t>();
+  v.build = j.at("build").get<std::uint32_t>();
+  v.service_pack_major = j.value("service_pack_major", 0u);
+  v.csd_version = j.value("csd_version", "");
+  v.product_type = j.at("product_type").get<std::uint32_t>();
+  v.suite_mask = j.value("suite_mask", 0u);
+  return v;
+}
+
+Result<std::vector<TcpListener>> FixtureHost::tcpListeners() const {
+  if (!api_.contains("tcp_listeners")) {
+    return fail(ErrorCode::kUnsupported, "GetExtendedTcpTable: no answer recorded");
+  }
+  const auto& j = api_.at("tcp_listeners");
+  if (j.is_object()) return std::unexpected(recordedError(j));
+  std::vector<TcpListener> out;
+  for (const auto& l : j) {
+    out.push_back({l.at("address").get<std::string>(), l.at("port").get<std::uint16_t>(),
+                   l.value("pid", 0u)});
+  }
+  return out;
+}
+
+Result<bool> FixtureHost::firewallEnabled(FirewallProfile profile) const {
+  std::string name(toString(profile));
+  if (!api_.contains("firewall") || !api_.at("firewall").contains(name)) {
+    return fail(ErrorCode::kUnsupported, "INetFwPolicy2: no answer recorded for " + name);
+  }
+  const auto& j = api_.at("firewall").at(name);
+  if (j.is_object()) return std::unexpected(recordedError(j));
+  return j.get<bool>();
+}
+
+Result<std::string> FixtureHost::readFile(std::string_view path, std::size_t max_bytes) const {
+  auto it = files_.find(normalisePath(path));
+  if (it == files_.end())
+    return fail(ErrorCode::kNotFound, "'" + std::string(path) + "': no such file");
+  if (it->second.size() > max_bytes) {
+    return fail(ErrorCode::kTooLarge, "'" + std::string(path) + "' is larger than the limit");
+  }
+  return it->second;
+}
+
+Result<std::vector<std::string>> FixtureHost::listDir(std::string_view path) const {
+  std::string prefix = normalisePath(path) + "\\";
+  std::vector<std::string> out;
+  for (const auto& [p, content] : files_) {
+    if (!p.starts_with(prefix)) continue;
+    std::string rest = p.substr(prefix.size());
+    std::string entry = rest.substr(0, rest.find('\\'));
+    if (out.empty() || out.back() != entry) out.push_back(entry);
+  }
+  if (out.empty())
+    return fail(ErrorCode::kNotFound, "'" + std::string(path) + "': no such directory");
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+Result<FileStat> FixtureHost::stat(std::string_view path) const {
+  std::string p = normalisePath(path);
+  if (auto it = files_.find(p); it != files_.end()) {
+    return FileStat{FileStat::Type::kRegular, 0644, 0, 0, it->second.size()};
+  }
+  if (listDir(path)) return FileStat{FileStat::Type::kDirectory, 0755, 0, 0, 0};
+  return fail(ErrorCode::kNotFound, "'" + std::string(path) + "': no such file or directory");
+}
+
+Result<FileStat> FixtureHost::lstat(std::string_view path) const { return stat(path); }
+
+Result<std::string> FixtureHost::readLink(std::string_view path) const {
+  return fail(ErrorCode::kInvalidInput, "'" + std::string(path) + "' is not a link");
+}
+
+Result<std::string> FixtureHost::canonicalPath(std::string_view path) const {
+  std::string p;
+  for (char c : path) p += c == '/' ? '\\' : c;
+  return p;
+}
+
+Result<std::uint32_t> FixtureHost::inodeFlags(std::string_view path) const {
+  return fail(ErrorCode::kUnsupported, "'" + std::string(path) + "': no inode flags on Windows");
+}
+
+Result<FsStats> FixtureHost::fsStats(std::string_view path) const {
+  return fail(ErrorCode::kUnsupported, "'" + std::string(path) + "': no space recorded");
+}
+
+Result<CommandResult> FixtureHost::run(const std::vector<std::string>& argv,
+                                       std::chrono::milliseconds) const {
+  auto it = commands_.find(argv);
+  if (it == commands_.end()) {
+    return fail(ErrorCode::kNotFound,
+                "'" + (argv.empty() ? std::string() : argv[0]) + "': no recorded output");
+  }
+  return it->second;
+}
+
+}  // namespace guestprep::os_windows

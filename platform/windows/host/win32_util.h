@@ -1,0 +1,23 @@
+// Win32 helpers of the live host: UTF-8 <-> UTF-16 at the API boundary, and errors from
+// GetLastError / HRESULT codes as Result errors that name the call.
+#pragma once
+
+#include <windows.h>
+
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace guestprep::os_windows {
+
+/// UTF-8 to the UTF-16 wide strings of the W APIs.
+std::wstring widen(std::string_view utf8);
+/// UTF-16 from the W APIs to UTF-8.
+std::string narrow(std::wstring_view wide);
+/// "what: message (error N)", with the ErrorCode a caller can branch on.
+Error win32Error(std::string_view what, DWORD code);
+/// "what: HRESULT 0x80004001 (E_NOTIMPL)".
+Error hresultError(std::string_view what, HRESULT hr);
+
+}  // namespace guestprep::os_windows

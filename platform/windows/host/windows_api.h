@@ -1,0 +1,121 @@
+// WindowsApi: what a Windows system tells besides files and commands (the Host interface) —
+// registry values, services, the OS version, listening sockets, the firewall's live state.
+// Implemented by the live system (Win32, host/live_windows_api.cpp) and by the fixture host
+// (host/fixture_host.h), so probes run the same in tests on any platform.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace guestprep::os_windows {
+
+/// Registry value types (winnt.h REG_*).
+enum class RegType {
+  kNone = 0,
+  kSz = 1,
+  kExpandSz = 2,
+  kBinary = 3,
+  kDword = 4,
+  kDwordBigEndian = 5,
+  kLink = 6,
+  kMultiSz = 7,
+  kQword = 11,
+  kOther = -1,
+};
+
+/// A typed registry value.
+struct RegValue {
+  RegType type = RegType::kNone;
+  std::string text;                  ///< REG_SZ / REG_EXPAND_SZ (UTF-8, unexpanded)
+  std::vector<std::string> strings;  ///< REG_MULTI_SZ
+  std::uint64_t number = 0;          ///< REG_DWORD / REG_QWORD
+  std::string bytes;                 ///< raw data of other types (REG_BINARY, ...)
+  bool operator==(const RegValue&) const = default;
+};
+
+/// "REG_DWORD", ...
+std::string_view toString(RegType t);
+/// The value as a short text for evidence: "0x00000001 (1)", "\"Service Pack 1\"", "a\nb".
+std::string describeRegValue(const RegValue& v);
+/// A registry key path normalised to "HKLM\\Sub\\Key": long hive names shortened
+/// (HKEY_LOCAL_MACHINE -> HKLM), slashes and repeated or trailing separators removed.
+std::string normaliseRegKey(std::string_view key);
+
+/// Service start types as the SCM and the registry's Start value define them.
+enum class StartType {
+  kBoot = 0,
+  kSystem = 1,
+  kAuto = 2,
+  kDemand = 3,
+  kDisabled = 4,
+  kUnknown = -1
+};
+std::string_view toString(StartType t);
+StartType startTypeFromValue(std::uint64_t start);
+
+/// A service as the service control manager (or its registry key) describes it.
+struct ServiceInfo {
+  std::string name;
+  std::string display_name;
+  StartType start_type = StartType::kUnknown;
+  bool delayed_auto_start = false;
+  std::string state;  ///< "running", "stopped", "start-pending", ...; "" when unknown (offline)
+  std::string image_path;
+  bool operator==(const ServiceInfo&) const = default;
+};
+
+/// RtlGetVersion's answer (OSVERSIONINFOEXW).
+struct OsVersionInfo {
+  std::uint32_t major = 0;
+  std::uint32_t minor = 0;
+  std::uint32_t build = 0;
+  std::uint32_t service_pack_major = 0;
+  std::uint32_t service_pack_minor = 0;
+  std::string csd_version;  ///< "Service Pack 1", "" without one
+  std::uint32_t product_type =
+      0;  ///< VER_NT_WORKSTATION 1, VER_NT_DOMAIN_CONTROLLER 2, VER_NT_SERVER 3
+  std::uint32_t suite_mask = 0;
+  bool operator==(const OsVersionInfo&) const = default;
+};
+
+/// A listening TCP socket (GetExtendedTcpTable, TCP_TABLE_OWNER_PID_LISTENER).
+struct TcpListener {
+  std::string address;  ///< "0.0.0.0", "::", "127.0.0.1"
+  std::uint16_t port = 0;
+  std::uint32_t pid = 0;
+  bool operator==(const TcpListener&) const = default;
+};
+
+/// The firewall profiles of Windows Vista / Server 2008 and later.
+enum class FirewallProfile { kDomain, kPrivate, kPublic };
+std::string_view toString(FirewallProfile p);
+
+class WindowsApi {
+ public:
+  virtual ~WindowsApi() = default;
+  /// A value of a key ("HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server"); the
+  /// default value is the name "". kNotFound when the key or the value does not exist.
+  [[nodiscard]] virtual Result<RegValue> regValue(std::string_view key,
+                                                  std::string_view name) const = 0;
+  /// Names of the subkeys of a key, sorted case-insensitively. kNotFound when it does not exist.
+  [[nodiscard]] virtual Result<std::vector<std::string>> regSubkeys(std::string_view key) const = 0;
+  /// Names of the values of a key, sorted case-insensitively.
+  [[nodiscard]] virtual Result<std::vector<std::string>> regValueNames(
+      std::string_view key) const = 0;
+  /// A service by its key name ("TermService"). kNotFound when it is not installed.
+  [[nodiscard]] virtual Result<ServiceInfo> service(std::string_view name) const = 0;
+  /// The running system's version (RtlGetVersion: not subject to the manifest lie of
+  /// GetVersionEx). kUnsupported offline.
+  [[nodiscard]] virtual Result<OsVersionInfo> osVersion() const = 0;
+  /// TCP sockets listening now. kUnsupported offline.
+  [[nodiscard]] virtual Result<std::vector<TcpListener>> tcpListeners() const = 0;
+  /// Whether the firewall of a profile is on now (INetFwPolicy2::get_FirewallEnabled). An
+  /// HRESULT failure (E_NOTIMPL under wine) is an error naming the call and the code.
+  [[nodiscard]] virtual Result<bool> firewallEnabled(FirewallProfile profile) const = 0;
+};
+
+}  // namespace guestprep::os_windows

@@ -1,0 +1,171 @@
+// Whole audits of Windows fixtures (registry exports plus recorded API answers) with the
+// built-in aliyun-ecs-windows policy, and the probes' handling of unreadable or failing sources.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "audit/audit.h"
+#include "host/fixture_host.h"
+#include "policy/policy.h"
+#include "probes/windows_probes.h"
+
+namespace guestprep::os_windows {
+namespace {
+
+FixtureHost fixture(const std::string& name) {
+  return FixtureHost::fromFile(std::filesystem::path(GUESTPREP_WINDOWS_FIXTURES) / name);
+}
+
+Facts collect(const FixtureHost& host) {
+  Facts facts;
+  collectWindowsFacts(host, host, facts);
+  return facts;
+}
+
+std::map<std::string, Finding> audit(const Facts& facts) {
+  auto policy = builtinPolicy("aliyun-ecs-windows");
+  EXPECT_TRUE(policy) << policy.error().message;
+  std::map<std::string, Finding> by_req;
+  for (Finding& f : evaluatePolicy(*policy, facts)) by_req[f.requirement] = std::move(f);
+  return by_req;
+}
+
+std::string show(const Finding& f) {
+  std::string s = toString(f.status) + ": " + f.message;
+  for (const auto& e : f.evidence) s += "\n  " + e.source + ": " + e.text;
+  return s;
+}
+
+TEST(WindowsFixtureAudit, Server2016IsReady) {
+  FixtureHost host = fixture("server-2016.json");
+  Facts facts = collect(host);
+  EXPECT_TRUE(facts.windows.problems.empty());
+  ASSERT_TRUE(facts.windows.version.ok()) << facts.windows.version.error;
+  EXPECT_EQ(facts.windows.version.value->build, 14393u);
+  EXPECT_EQ(facts.os.id, "windows");
+  EXPECT_EQ(facts.os.version_id, "10.0.14393");
+  auto f = audit(facts);
+  for (const char* req : {"W-VERSION", "W-RDP", "W-FIREWALL"}) {
+    ASSERT_TRUE(f.contains(req)) << req;
+    EXPECT_EQ(f[req].status, Status::kPass) << req << ": " << show(f[req]);
+  }
+  EXPECT_EQ(f["W-VERSION"].message, "Windows Server 2016 datacenter (10.0.14393) is supported");
+  // The .reg's REG_EXPAND_SZ and the RDP rule came through.
+  EXPECT_EQ(facts.windows.rdp.term_service.image_path, "%SystemRoot%\\System32\\svchost.exe");
+  ASSERT_EQ(facts.windows.firewall.inbound_allow_rules.size(), 1u);
+  EXPECT_EQ(facts.windows.firewall.inbound_allow_rules[0].id, "RemoteDesktop-UserMode-In-TCP");
+}
+
+TEST(WindowsFixtureAudit, Server2012R2DatacenterDeniedRdpAndPublicFirewallFail) {
+  Facts facts = collect(fixture("server-2012r2.json"));
+  auto f = audit(facts);
+  EXPECT_EQ(f["W-VERSION"].status, Status::kFail) << show(f["W-VERSION"]);
+  EXPECT_NE(f["W-VERSION"].message.find("only in standard editions"), std::string::npos)
+      << f["W-VERSION"].message;
+  EXPECT_EQ(f["W-RDP"].status, Status::kFail);
+  EXPECT_NE(f["W-RDP"].message.find("connections are denied"), std::string::npos);
+  EXPECT_NE(f["W-RDP"].message.find("nothing listens on TCP 3389"), std::string::npos);
+  EXPECT_EQ(f["W-FIREWALL"].status, Status::kFail);
+  EXPECT_EQ(f["W-FIREWALL"].message, "the firewall is public profile on at next boot, and on now");
+}
+
+TEST(WindowsFixtureAudit, Server2008R2OfflineUsesTheRegistryAndGroupPolicy) {
+  Facts facts = collect(fixture("server-2008r2.json"));
+  EXPECT_FALSE(facts.runtime);
+  ASSERT_TRUE(facts.windows.version.ok()) << facts.windows.version.error;
+  const WindowsVersion& v = *facts.windows.version.value;
+  EXPECT_EQ(v.major, 6u);
+  EXPECT_EQ(v.minor, 1u);
+  EXPECT_EQ(v.build, 7601u);
+  EXPECT_EQ(v.service_pack, 1u);
+  EXPECT_EQ(v.product_type, "server");
+  EXPECT_EQ(v.source, std::string(kCurrentVersionKey));
+  EXPECT_EQ(facts.windows.rdp.term_service.start_type, "auto");
+  EXPECT_EQ(facts.windows.rdp.term_service.state, "");
+  EXPECT_EQ(facts.windows.rdp.term_service.image_path, "%SystemRoot%\\System32\\svchost.exe");
+  auto f = audit(facts);
+  for (const char* req : {"W-VERSION", "W-RDP", "W-FIREWALL"}) {
+    EXPECT_EQ(f[req].status, Status::kPass) << req << ": " << show(f[req]);
+  }
+}
+
+TEST(WindowsFixtureAudit, Windows10IsUnsupportedAndTheFirewallApiFailureIsAnError) {
+  Facts facts = collect(fixture("win10.json"));
+  auto f = audit(facts);
+  EXPECT_EQ(f["W-VERSION"].status, Status::kFail);
+  EXPECT_EQ(f["W-VERSION"].message,
+            "Windows 10 professional (10.0.19045) is not supported for import");
+  EXPECT_EQ(f["W-RDP"].status, Status::kFail);
+  EXPECT_NE(f["W-RDP"].message.find("RDP listens on port 3390, not 3389"), std::string::npos);
+  // Off in the registry, but the API cannot say what is on now: not a pass, not a fail.
+  EXPECT_EQ(f["W-FIREWALL"].status, Status::kError) << show(f["W-FIREWALL"]);
+  EXPECT_NE(f["W-FIREWALL"].message.find("E_NOTIMPL"), std::string::npos);
+}
+
+TEST(WindowsFixtureAudit, UnreadableRegistryKeysAreErrorsNotPasses) {
+  FixtureHost host = fixture("server-2016.json");
+  host.failKey("HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server", "access denied");
+  host.failKey(
+      "HKLM\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\"
+      "FirewallPolicy\\PublicProfile",
+      "access denied");
+  Facts facts = collect(host);
+  EXPECT_NE(facts.windows.rdp.deny_connections.error.find("access denied"), std::string::npos);
+  auto f = audit(facts);
+  EXPECT_EQ(f["W-RDP"].status, Status::kError) << show(f["W-RDP"]);
+  EXPECT_EQ(f["W-FIREWALL"].status, Status::kError) << show(f["W-FIREWALL"]);
+}
+
+TEST(WindowsFixtureAudit, ChangedValuesChangeTheVerdict) {
+  FixtureHost host = fixture("server-2016.json");
+  // Group Policy denies RDP although the local value allows it.
+  host.setValue("HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows NT\\Terminal Services",
+                "fDenyTSConnections", RegValue{RegType::kDword, {}, {}, 1, {}});
+  host.setValue("HKLM\\SYSTEM\\CurrentControlSet\\Services\\TermService", "Start",
+                RegValue{RegType::kDword, {}, {}, 4, {}});
+  host.removeValue(
+      "HKLM\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\"
+      "FirewallPolicy\\DomainProfile",
+      "EnableFirewall");
+  auto f = audit(collect(host));
+  EXPECT_EQ(f["W-RDP"].status, Status::kFail);
+  EXPECT_NE(f["W-RDP"].message.find("by Group Policy"), std::string::npos) << f["W-RDP"].message;
+  EXPECT_NE(f["W-RDP"].message.find("start type is disabled"), std::string::npos);
+  EXPECT_EQ(f["W-FIREWALL"].status, Status::kFail);
+  EXPECT_NE(f["W-FIREWALL"].message.find("domain profile on at next boot (not configured"),
+            std::string::npos)
+      << f["W-FIREWALL"].message;
+}
+
+TEST(WindowsFixtureAudit, FactsRoundTripThroughJson) {
+  Facts facts = collect(fixture("server-2012r2.json"));
+  nlohmann::json j = facts;
+  Facts back = factsFromJson(nlohmann::json::parse(j.dump()));
+  EXPECT_EQ(back.windows, facts.windows);
+  EXPECT_EQ(back, facts);
+  j["windows"]["rdp"].erase("port");
+  EXPECT_THROW(factsFromJson(j), nlohmann::json::exception);
+}
+
+TEST(WindowsFixtureHost, RegistryIsCaseInsensitiveAndListsKeysAndValues) {
+  FixtureHost host = fixture("server-2016.json");
+  auto v = host.regValue("hkey_local_machine\\software\\microsoft\\windows nt\\currentversion",
+                         "productname");
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(v->text, "Windows Server 2016 Datacenter");
+  auto multi =
+      host.regValue("HKLM\\SYSTEM\\CurrentControlSet\\Control\\ProductOptions", "ProductSuite");
+  ASSERT_TRUE(multi);
+  EXPECT_EQ(multi->strings, std::vector<std::string>{"Terminal Server"});
+  auto subkeys = host.regSubkeys(
+      "HKLM\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy");
+  ASSERT_TRUE(subkeys);
+  EXPECT_EQ(*subkeys, (std::vector<std::string>{"DomainProfile", "FirewallRules", "PublicProfile",
+                                                "StandardProfile"}));
+  EXPECT_EQ(host.regValue("HKLM\\SOFTWARE\\Nope", "x").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(host.service("NoSuchService").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(host.service("TermService")->state, "running");
+}
+
+}  // namespace
+}  // namespace guestprep::os_windows
