@@ -14,6 +14,7 @@
 #include "audit/audit.h"
 #include "cli.h"
 #include "cli/cli_common.h"
+#include "core/platform.h"
 #include "fix/fix.h"
 #include "fix/journal.h"
 
@@ -22,7 +23,7 @@ namespace guestprep {
 namespace {
 
 struct FixArgs {
-  std::string policy{kDefaultLinuxPolicy};
+  std::string policy{thisPlatform().default_policy};
   std::string root;
   std::vector<std::string> only;
   std::vector<std::string> skip;
