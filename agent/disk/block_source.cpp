@@ -1,7 +1,7 @@
 #include "disk/block_source.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 namespace guestprep::disk {
 
@@ -11,8 +11,8 @@ Result<void> checkRange(const std::string& name, std::uint64_t size, std::uint64
                         std::size_t len) {
   if (offset > size || len > size - offset) {
     return fail(ErrorCode::kInvalidInput,
-                fmt::format("{}: read of {} bytes at offset {} goes past the end ({} bytes)",
-                            name, len, offset, size));
+                fmt::format("{}: read of {} bytes at offset {} goes past the end ({} bytes)", name,
+                            len, offset, size));
   }
   return {};
 }

@@ -5,6 +5,7 @@ namespace guestprep {
 const std::vector<Fixer>& platformFixers() {
   using FamilyFn = std::vector<Fixer> (*)();
   // One line per family (fixers.h).
+  // clang-format off
   static constexpr FamilyFn kFamilies[] = {
       os_linux::systemFixers,
       os_linux::authFixers,
@@ -14,6 +15,7 @@ const std::vector<Fixer>& platformFixers() {
       os_linux::bootFixers,
       os_linux::fscheckFixers,
   };
+  // clang-format on
   static const std::vector<Fixer> all = [] {
     std::vector<Fixer> v;
     for (FamilyFn family : kFamilies) {
