@@ -52,7 +52,9 @@ Outcome evaluatePasswordAcceptsCloudRule(const Facts& facts, const Params& param
       "Relax the password-quality settings so that every password of 8 to 30 characters with "
       "three of the four classes is accepted: lower minlen (pwquality.conf or the PAM line), "
       "use non-negative dcredit/ucredit/lcredit/ocredit, minclass <= 3, maxrepeat, "
-      "maxclassrepeat and maxsequence 0, passwdqc min=disabled,24,11,8,7 or lower.";
+      "maxclassrepeat and maxsequence 0. pam_passwdqc does not count an initial capital or a "
+      "final digit as a class, so it accepts every such password only with min=8,8,8,8,8 "
+      "(one-class passwords of 8 included): use pam_pwquality instead, or lower min= knowingly.";
   CloudPasswordRule rule{static_cast<int>(params.getInt("min_length")),
                          static_cast<int>(params.getInt("max_length")),
                          static_cast<int>(params.getInt("min_classes"))};
