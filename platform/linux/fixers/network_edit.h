@@ -15,8 +15,9 @@
 
 namespace guestprep::os_linux::netfix {
 
-/// Files being edited for one fix: each is read once through the host, edited any number of
-/// times, and becomes one write action (new files and directories first).
+/// Files being edited for one fix (the network and storage fixers): each is read once through
+/// the host, edited any number of times, and becomes one write action (new files and
+/// directories first).
 class FileEdits {
  public:
   explicit FileEdits(const Host& host) : host_(host) {}

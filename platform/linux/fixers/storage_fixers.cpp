@@ -1,41 +1,53 @@
 // Storage fixers: stable device names in fstab, crypttab and root=/resume= (X-DEVNAMES), and
 // `nofail` on entries off the system disk (X-FSTABRESOLVE).
-#include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "fixers/edit.h"
 #include "fixers/fixers.h"
+#include "fixers/network_edit.h"
 #include "rules/storage_spec.h"
 
 namespace guestprep::os_linux {
 
 namespace {
 
-/// Files being edited by one fixer, read once through the planning host.
-class FileEdits {
- public:
-  explicit FileEdits(const Host& host) : host_(host) {}
-  Result<TextLines*> open(const std::string& file) {
-    auto it = edits_.find(file);
-    if (it != edits_.end()) return &it->second.second;
-    auto text = host_.readFile(file);
-    if (!text) return std::unexpected(text.error());
-    auto [pos, _] = edits_.emplace(file, std::make_pair(*text, TextLines(*text)));
-    return &pos->second.second;
-  }
-  /// One write action per file whose text changed.
-  void addActions(FixItem& item, const std::string& why) const {
-    for (const auto& [file, pair] : edits_) {
-      std::string out = pair.second.str();
-      if (out != pair.first) item.actions.push_back(writeFileAction(file, out, why));
-    }
-  }
+using netfix::FileEdits;
 
- private:
-  const Host& host_;
-  std::map<std::string, std::pair<std::string, TextLines>> edits_;
-};
+constexpr const char* kDevnamesWhy = "refer to filesystems by UUID instead of kernel device names";
+constexpr const char* kNofailWhy = "let the boot go on when the device is unreachable";
+
+/// Replaces line `line` of `file`, among the pending edits, by what `edit` makes of it; false
+/// when `edit` returns nothing (the line is left as it is).
+template <class EditFn>
+Result<bool> editLine(FileEdits& edits, const std::string& file, int line, const char* why,
+                      EditFn edit) {
+  auto text = edits.text(file);
+  if (!text) return std::unexpected(text.error());
+  TextLines lines(*text);
+  std::optional<std::string> next = edit(lines.at(line));
+  if (!next) return false;
+  lines.set(line, *next);
+  edits.set(file, lines.str(), why);
+  return true;
+}
+
+/// The fstab line with nofail appended to its options as written (escapes and all); a line of
+/// three fields gets its implied options written out.
+std::optional<std::string> withNofail(const std::string& old) {
+  std::string options;
+  std::size_t i = 0, field = 0;
+  while (i < old.size() && field <= 3) {
+    while (i < old.size() && (old[i] == ' ' || old[i] == '\t')) ++i;
+    std::size_t start = i;
+    while (i < old.size() && old[i] != ' ' && old[i] != '\t') ++i;
+    if (field == 3 && i > start) options = old.substr(start, i - start);
+    ++field;
+  }
+  auto line = options.empty() ? std::nullopt : replaceField(old, 3, options + ",nofail");
+  return line ? *line : old + "\tdefaults,nofail";
+}
 
 /// X-DEVNAMES: kernel device names replaced by UUID= where the probe found the UUID (a running
 /// system); names whose UUID is unknown are left, with a note.
@@ -51,11 +63,11 @@ Result<FixItem> planDeviceNames(const FixContext& ctx) {
       unknown.push_back(e.spec + " (" + e.source.file + ":" + std::to_string(e.source.line) + ")");
       continue;
     }
-    auto lines = edits.open(e.source.file);
-    if (!lines) return std::unexpected(lines.error());
-    auto line = replaceField((*lines)->at(e.source.line), 0, "UUID=" + e.uuid);
-    if (!line) continue;
-    (*lines)->set(e.source.line, *line);
+    auto done =
+        editLine(edits, e.source.file, e.source.line, kDevnamesWhy,
+                 [&](const std::string& l) { return replaceField(l, 0, "UUID=" + e.uuid); });
+    if (!done) return std::unexpected(done.error());
+    if (!*done) continue;
     changed.push_back(
         fmt::format("{} -> UUID={} in {}:{}", e.spec, e.uuid, e.source.file, e.source.line));
   }
@@ -66,11 +78,11 @@ Result<FixItem> planDeviceNames(const FixContext& ctx) {
                         ")");
       continue;
     }
-    auto lines = edits.open(c.source.file);
-    if (!lines) return std::unexpected(lines.error());
-    auto line = replaceField((*lines)->at(c.source.line), 1, "UUID=" + c.uuid);
-    if (!line) continue;
-    (*lines)->set(c.source.line, *line);
+    auto done =
+        editLine(edits, c.source.file, c.source.line, kDevnamesWhy,
+                 [&](const std::string& l) { return replaceField(l, 1, "UUID=" + c.uuid); });
+    if (!done) return std::unexpected(done.error());
+    if (!*done) continue;
     changed.push_back(
         fmt::format("{} -> UUID={} in {}:{}", c.device, c.uuid, c.source.file, c.source.line));
   }
@@ -81,11 +93,16 @@ Result<FixItem> planDeviceNames(const FixContext& ctx) {
                         std::to_string(a.source.line) + ")");
       continue;
     }
-    auto lines = edits.open(a.source.file);
-    if (!lines) return std::unexpected(lines.error());
-    std::string line = (*lines)->at(a.source.line);
-    if (replaceWordWithPrefix(line, a.key + "=", a.value, a.key + "=UUID=" + a.uuid)) {
-      (*lines)->set(a.source.line, line);
+    auto done =
+        editLine(edits, a.source.file, a.source.line, kDevnamesWhy,
+                 [&](std::string l) -> std::optional<std::string> {
+                   if (!replaceWordWithPrefix(l, a.key + "=", a.value, a.key + "=UUID=" + a.uuid)) {
+                     return std::nullopt;
+                   }
+                   return l;
+                 });
+    if (!done) return std::unexpected(done.error());
+    if (*done) {
       changed.push_back(fmt::format("{}={} -> {}=UUID={} in {}:{}", a.key, a.value, a.key, a.uuid,
                                     a.source.file, a.source.line));
     }
@@ -99,7 +116,7 @@ Result<FixItem> planDeviceNames(const FixContext& ctx) {
                     "system, or replace them by hand with the UUIDs `blkid` prints",
                     fmt::join(unknown, ", "), why));
   }
-  edits.addActions(item, "refer to filesystems by UUID instead of kernel device names");
+  item.actions = edits.actions();
   item.summary =
       changed.empty() ? "nothing to change" : fmt::format("{}", fmt::join(changed, "; "));
   for (const auto& u : unknown) item.notes.push_back("UUID unknown, left as is: " + u);
@@ -118,29 +135,12 @@ Result<FixItem> planFstabExternal(const FixContext& ctx) {
     SpecKind k = specKind(e);
     bool media = k == SpecKind::kDevicePath && isKernelDeviceName(e.spec, removable);
     if ((k != SpecKind::kNetwork && !media) || bootToleratesFailure(e)) continue;
-    auto lines = edits.open(e.source.file);
-    if (!lines) return std::unexpected(lines.error());
-    const std::string& old = (*lines)->at(e.source.line);
-    // The options as written (escapes and all), with nofail appended.
-    std::string options;
-    {
-      std::size_t i = 0, field = 0;
-      while (i < old.size() && field <= 3) {
-        while (i < old.size() && (old[i] == ' ' || old[i] == '\t')) ++i;
-        std::size_t start = i;
-        while (i < old.size() && old[i] != ' ' && old[i] != '\t') ++i;
-        if (field == 3 && i > start) options = old.substr(start, i - start);
-        ++field;
-      }
-    }
-    auto line = options.empty() ? std::nullopt : replaceField(old, 3, options + ",nofail");
-    // Three fields only: the options are implied; write them out with nofail.
-    std::string next = line ? *line : old + "\tdefaults,nofail";
-    (*lines)->set(e.source.line, next);
+    auto done = editLine(edits, e.source.file, e.source.line, kNofailWhy, withNofail);
+    if (!done) return std::unexpected(done.error());
     changed.push_back(
         fmt::format("{} {}: nofail added ({}:{})", e.spec, e.file, e.source.file, e.source.line));
   }
-  edits.addActions(item, "let the boot go on when the device is unreachable");
+  item.actions = edits.actions();
   item.summary =
       changed.empty() ? "nothing to change" : fmt::format("{}", fmt::join(changed, "; "));
   return item;
