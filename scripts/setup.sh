@@ -17,7 +17,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 pkgs=(build-essential cmake ninja-build pkg-config
       libyaml-cpp-dev libspdlog-dev libfmt-dev libboost1.81-dev nlohmann-json3-dev libcli11-dev
-      libarchive-dev libssl-dev zlib1g-dev)
+      libarchive-dev libssl-dev zlib1g-dev libpoco-dev)
 if [ "$want_tests" = 1 ]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema debootstrap
         debsums)
@@ -25,6 +25,9 @@ if [ "$want_tests" = 1 ]; then
   pkgs+=(qemu-utils fdisk e2fsprogs xfsprogs dosfstools ntfs-3g)
   # The disk readers' tests compare with blkid (util-linux), sfdisk, dumpe2fs/debugfs, xfs_db.
   pkgs+=(util-linux)
+  # Packages and the daemon: rpm (rpmbuild, rpm --root) and lintian for the install tests,
+  # msitools (wixl, msiinfo) for the MSI, wrk for the daemon's load test.
+  pkgs+=(rpm lintian msitools wrk)
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
