@@ -89,7 +89,8 @@ void to_json(nlohmann::json& j, const StorageFacts& f) {
                      {"boot_mode", f.boot_mode},
                      {"system_disk", f.system_disk},
                      {"partition_table", f.partition_table},
-                     {"filesystems", f.filesystems}};
+                     {"filesystems", f.filesystems},
+                     {"check_at_next_boot", f.check_at_next_boot}};
 }
 
 void from_json(const nlohmann::json& j, StorageFacts& f) {
@@ -110,6 +111,7 @@ void from_json(const nlohmann::json& j, StorageFacts& f) {
   j.at("system_disk").get_to(f.system_disk);
   j.at("partition_table").get_to(f.partition_table);
   j.at("filesystems").get_to(f.filesystems);
+  j.at("check_at_next_boot").get_to(f.check_at_next_boot);
 }
 
 }  // namespace guestprep

@@ -133,6 +133,9 @@ struct StorageFacts {
   Observed<disk::PartitionTable> partition_table;
   /// Superblocks of /, /boot and the other local fstab filesystems (live only).
   Observed<std::vector<FilesystemCheck>> filesystems;
+  /// A filesystem check the next boot runs (the path that schedules it, "/forcefsck"); empty
+  /// when none is scheduled. Read from files, so offline roots have it too.
+  std::string check_at_next_boot;
   bool operator==(const StorageFacts&) const = default;
 };
 

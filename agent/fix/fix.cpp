@@ -245,6 +245,40 @@ bool ApplyReport::allVerified() const {
                      [](const FixResult& r) { return r.outcome == "verified"; });
 }
 
+std::vector<FixResult> verifyFixes(const Plan& plan, const std::vector<Finding>& after_findings,
+                                   const Facts& after) {
+  std::vector<FixResult> results;
+  for (const auto& item : plan.items) {
+    auto f = std::find_if(after_findings.begin(), after_findings.end(),
+                          [&](const Finding& x) { return x.rule_id == item.rule_id; });
+    FixResult res{item.requirement, item.rule_id, "not verified", {}};
+    bool passes = f != after_findings.end() &&
+                  (f->status == Status::kPass || f->status == Status::kNotApplicable);
+    // What shows a fix that only the next boot carries out is in place (a scheduled check).
+    std::string in_place =
+        !passes && item.in_place_until_reboot ? item.in_place_until_reboot(after) : "";
+    if (f != after_findings.end() && !in_place.empty()) {
+      // The finding describes the disk as it is; it can only pass after the boot that acts.
+      res.outcome = "pending reboot";
+      res.detail = in_place + "; " + toString(f->status) + " until then: " + f->message;
+    } else if (item.actions.empty() && !passes) {
+      // An item with nothing left to do passes when an earlier fix repaired its finding too
+      // (L-DHCP removes the udev rule X-NETPIN also names).
+      res.outcome = "not applied";
+      res.detail = item.notes.empty() ? "nothing to apply" : item.notes.front();
+    } else if (f == after_findings.end()) {
+      res.detail = "the rule is no longer in the report";
+    } else if (passes) {
+      res.outcome = "verified";
+      res.detail = f->message;
+    } else {
+      res.detail = toString(f->status) + ": " + f->message;
+    }
+    results.push_back(std::move(res));
+  }
+  return results;
+}
+
 ApplyReport applyPlan(const Plan& plan, MutableHost& host, const Policy& policy,
                       const std::string& command_line, Journal::StepHook hook) {
   ApplyReport report;
@@ -291,27 +325,7 @@ ApplyReport applyPlan(const Plan& plan, MutableHost& host, const Policy& policy,
   report.applied = true;
   Facts after = collectFacts(host, collectOptionsFor(policy));
   report.findings_after = evaluatePolicy(policy, after);
-  for (const auto& item : plan.items) {
-    auto f = std::find_if(report.findings_after.begin(), report.findings_after.end(),
-                          [&](const Finding& x) { return x.rule_id == item.rule_id; });
-    FixResult res{item.requirement, item.rule_id, "not verified", {}};
-    bool passes = f != report.findings_after.end() &&
-                  (f->status == Status::kPass || f->status == Status::kNotApplicable);
-    // An item with nothing left to do passes when an earlier fix repaired its finding too
-    // (L-DHCP removes the udev rule X-NETPIN also names).
-    if (item.actions.empty() && !passes) {
-      res.outcome = "not applied";
-      res.detail = item.notes.empty() ? "nothing to apply" : item.notes.front();
-    } else if (f == report.findings_after.end()) {
-      res.detail = "the rule is no longer in the report";
-    } else if (f->status == Status::kPass || f->status == Status::kNotApplicable) {
-      res.outcome = "verified";
-      res.detail = f->message;
-    } else {
-      res.detail = toString(f->status) + ": " + f->message;
-    }
-    report.results.push_back(std::move(res));
-  }
+  report.results = verifyFixes(plan, report.findings_after, after);
   return report;
 }
 
@@ -324,15 +338,27 @@ std::string renderApplyText(const ApplyReport& report) {
         << (o.detail.empty() ? "" : " (" + o.detail + ")") << "\n";
   }
   for (const auto& r : report.results) {
-    std::string tag = r.outcome == "verified"       ? "VERIFIED"
-                      : r.outcome == "not verified" ? "NOT VERIFIED"
-                                                    : "NOT APPLIED";
+    std::string tag = r.outcome == "verified"         ? "VERIFIED"
+                      : r.outcome == "not verified"   ? "NOT VERIFIED"
+                      : r.outcome == "pending reboot" ? "PENDING REBOOT"
+                                                      : "NOT APPLIED";
     out << tag << "  " << r.requirement << " (" << r.rule_id << ")";
     if (!r.detail.empty()) out << ": " << r.detail;
     out << "\n";
   }
   if (report.applied) {
-    out << (report.allVerified() ? "All fixes verified." : "Some fixes are not verified.")
+    const bool pending =
+        std::any_of(report.results.begin(), report.results.end(),
+                    [](const FixResult& r) { return r.outcome == "pending reboot"; });
+    const bool rest_verified =
+        std::all_of(report.results.begin(), report.results.end(), [](const FixResult& r) {
+          return r.outcome == "verified" || r.outcome == "pending reboot";
+        });
+    out << (report.allVerified() ? "All fixes verified."
+            : pending && rest_verified
+                ? "All fixes are in place; those pending a reboot act at the next boot: reboot, "
+                  "then audit again."
+                : "Some fixes are not verified.")
         << (report.run_id.empty() ? "" : " Undo with: guestprep rollback " + report.run_id) << "\n";
   }
   return out.str();

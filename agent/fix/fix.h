@@ -27,7 +27,7 @@ nlohmann::json planToJson(const Plan& plan);
 struct FixResult {
   std::string requirement;
   std::string rule_id;
-  std::string outcome;  ///< "verified", "not verified", "not applied"
+  std::string outcome;  ///< "verified", "pending reboot", "not verified", "not applied"
   std::string detail;   ///< the finding's status and message after the fix, or the error
 };
 
@@ -40,6 +40,12 @@ struct ApplyReport {
   std::vector<Finding> findings_after;
   [[nodiscard]] bool allVerified() const;
 };
+
+/// How each planned fix ended, judged on the findings and facts collected after applying:
+/// verified (the finding passes), pending reboot (a fix only the next boot carries out is in
+/// place), not applied (nothing to do, and the finding still fails), or not verified.
+std::vector<FixResult> verifyFixes(const Plan& plan, const std::vector<Finding>& after_findings,
+                                   const Facts& after);
 
 /// Applies the plan through a new journal run, then collects facts again and checks that each
 /// fixed finding passes. If an action fails, what was applied is rolled back at once.

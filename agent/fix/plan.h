@@ -3,12 +3,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace guestprep {
+
+struct Facts;
 
 enum class ActionKind {
   kWriteFile,   ///< create or replace `path` with `content` (a new file gets `mode`, root-owned)
@@ -41,6 +44,10 @@ struct FixItem {
   std::vector<Action> actions;
   /// What the user should know: steps left to do by hand, why nothing is needed.
   std::vector<std::string> notes;
+  /// For a fix that only the next boot carries out (a filesystem check): given the facts
+  /// collected after applying, what shows the fix is in place ("/forcefsck exists"), or empty
+  /// when it is not. Such an item ends "pending reboot" instead of "not verified".
+  std::function<std::string(const Facts& after)> in_place_until_reboot;
 };
 
 /// A finding that will not be fixed, and why (no fixer, excluded by --skip, fixer error).

@@ -112,6 +112,17 @@ void judgeXfs(const FilesystemCheck& c, const disk::FilesystemInfo& fs, Judgemen
   }
 }
 
+/// When a check is scheduled for the next boot, the finding stays (the damage is on disk until
+/// the check runs) but says so, with the file as evidence.
+void noteScheduledCheck(const StorageFacts& s, Outcome& out) {
+  if (s.check_at_next_boot.empty()) return;
+  out.message += "; a filesystem check is scheduled for the next boot (" + s.check_at_next_boot +
+                 "): reboot, then audit again";
+  out.evidence.push_back(Evidence{s.check_at_next_boot, 0,
+                                  "exists: the next boot runs a forced check of the fstab "
+                                  "filesystems with fs_passno > 0"});
+}
+
 const FilesystemCheck* rootCheck(const StorageFacts& s) {
   if (!s.filesystems.ok()) return nullptr;
   for (const FilesystemCheck& c : *s.filesystems.value) {
@@ -143,6 +154,7 @@ Outcome evaluateFsIntegrity(const Facts& facts, const Params& params) {
         "Check each filesystem of the system disk by hand before capturing it: `dumpe2fs -h "
         "DEVICE` (state, error count, last checked) for ext2/3/4, `xfs_repair -n DEVICE` for "
         "XFS (unmounted).";
+    noteScheduledCheck(facts.storage, out);
     return out;
   }
   Judgement j;
@@ -194,6 +206,9 @@ Outcome evaluateFsIntegrity(const Facts& facts, const Params& params) {
   } else {
     out.status = Status::kPass;
     out.message = fmt::format("{} filesystem(s) clean, with no errors recorded", judged);
+  }
+  if (out.status == Status::kFail || out.status == Status::kWarn) {
+    noteScheduledCheck(facts.storage, out);
   }
   return out;
 }

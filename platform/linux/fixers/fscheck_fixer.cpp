@@ -89,6 +89,12 @@ bool systemdHonoursForceFsck(const Host& host) {
                      });
 }
 
+/// After applying: the check the next boot runs, as the probes see it.
+std::string scheduledCheck(const Facts& after) {
+  const std::string& path = after.storage.check_at_next_boot;
+  return path.empty() ? "" : "a check is scheduled for the next boot (" + path + " exists)";
+}
+
 Result<FixItem> planFsCheck(const FixContext& ctx) {
   const auto& fsl = ctx.facts.storage.filesystems;
   if (!fsl.ok()) {
@@ -128,6 +134,7 @@ Result<FixItem> planFsCheck(const FixContext& ctx) {
                 "menu), then audit again");
   }
   if (ctx.host.entryExists(kForceFsck)) {
+    item.in_place_until_reboot = scheduledCheck;
     item.summary = "a check at next boot is already scheduled (/forcefsck exists)";
     item.notes.push_back("reboot to run it, then audit again");
     return item;
@@ -155,6 +162,7 @@ Result<FixItem> planFsCheck(const FixContext& ctx) {
   item.notes.push_back(
       "the finding passes only once the check has run: reboot, then audit again before capturing "
       "the disk");
+  item.in_place_until_reboot = scheduledCheck;
   return item;
 }
 

@@ -111,6 +111,8 @@ std::string decodeUdevName(std::string_view name) {
 }
 
 void probeFstab(const Host& host, StorageFacts& facts) {
+  // The boot scripts and systemd-fsck (with SysV compatibility) force a check when it exists.
+  if (host.entryExists("/forcefsck")) facts.check_at_next_boot = "/forcefsck";
   if (auto text = readIfPresent(host, facts.fstab_path, facts.fstab_problems)) {
     facts.fstab_present = true;
     FstabFile parsed = parseFstab(*text);

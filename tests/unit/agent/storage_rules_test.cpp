@@ -438,6 +438,31 @@ TEST(FsIntegrity, NotReadIsAnErrorNeverAPass) {
   EXPECT_EQ(integrity(both).status, Status::kFail) << "damage seen is reported as such";
 }
 
+TEST(FsIntegrity, AScheduledCheckIsNamedButTheFindingStaysUntilItRuns) {
+  disk::FilesystemInfo broken = extFs();
+  broken.ext->errors = true;
+  broken.ext->error_count = 2;
+  Facts f = withSuperblocks(broken);
+  f.storage.check_at_next_boot = "/forcefsck";
+  Outcome o = integrity(f);
+  EXPECT_EQ(o.status, Status::kFail) << "the damage is on disk until the check runs";
+  EXPECT_NE(o.message.find("scheduled for the next boot (/forcefsck)"), std::string::npos)
+      << o.message;
+  bool shown = false;
+  for (const auto& e : o.evidence) shown = shown || e.source == "/forcefsck";
+  EXPECT_TRUE(shown);
+
+  Outcome stale = integrity(f = withSuperblocks(extFs()), 30);
+  EXPECT_EQ(stale.status, Status::kWarn);
+  EXPECT_EQ(stale.message.find("scheduled"), std::string::npos) << "none scheduled here";
+  f.storage.check_at_next_boot = "/forcefsck";
+  EXPECT_NE(integrity(f, 30).message.find("scheduled"), std::string::npos);
+
+  Outcome clean = integrity(f);
+  EXPECT_EQ(clean.status, Status::kPass);
+  EXPECT_EQ(clean.message.find("scheduled"), std::string::npos) << "a pass says nothing of it";
+}
+
 TEST(FsIntegrity, OtherFilesystemTypesAreNotApplicable) {
   disk::FilesystemInfo vfat{"vfat", "1234-5678", "", "FAT32", std::nullopt, std::nullopt};
   Outcome o = integrity(withSuperblocks(vfat));

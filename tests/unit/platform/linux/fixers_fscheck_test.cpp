@@ -168,6 +168,51 @@ TEST(FsCheckFixer, XfsAndPassnoZeroAreNotesOnly) {
   EXPECT_NE(notes.find("fs_passno is 0 at /etc/fstab:4"), std::string::npos) << notes;
 }
 
+// After applying, the finding still fails (the damage is on disk until the boot checks it), so
+// the fix is judged by what shows it in place: /forcefsck seen by the probes.
+TEST(FsCheckFixer, AppliedCheckIsPendingRebootNotVerifiedNorFailed) {
+  TestHost host;
+  sysvInit(host);
+  disk::ExtInfo e = recentlyChecked();
+  e.errors = true;
+  e.error_count = 1;
+  Facts facts = factsWith({extFs("/", "/dev/sda1", true, e)}, {fstab("/", 1, 1)});
+  auto p = plan(facts, host);
+  ASSERT_EQ(p.plan.items.size(), 1u);
+  auto policy = builtinPolicy(kDefaultLinuxPolicy);
+  ASSERT_TRUE(policy);
+
+  Facts after = facts;
+  after.storage.check_at_next_boot = "/forcefsck";
+  auto findings_after = evaluatePolicy(*policy, after);
+  auto results = verifyFixes(p.plan, findings_after, after);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, "pending reboot") << results[0].detail;
+  EXPECT_NE(results[0].detail.find("/forcefsck exists"), std::string::npos) << results[0].detail;
+  EXPECT_NE(results[0].detail.find("fail until then"), std::string::npos) << results[0].detail;
+
+  // The write did not take (the probes do not see the file): not verified.
+  results = verifyFixes(p.plan, evaluatePolicy(*policy, facts), facts);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, "not verified") << results[0].detail;
+
+  // Already scheduled before the run: nothing to apply, and still pending the reboot.
+  host.addFile("/forcefsck", "");
+  auto again = plan(after, host);
+  ASSERT_EQ(again.plan.items.size(), 1u);
+  results = verifyFixes(again.plan, findings_after, after);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, "pending reboot") << results[0].detail;
+
+  ApplyReport report;
+  report.applied = true;
+  report.results = results;
+  EXPECT_FALSE(report.allVerified()) << "not ready until the check has run";
+  EXPECT_NE(renderApplyText(report).find("PENDING REBOOT  L-FSCHECK"), std::string::npos)
+      << renderApplyText(report);
+  EXPECT_NE(renderApplyText(report).find("act at the next boot"), std::string::npos);
+}
+
 TEST(FsCheckFixer, OnlyWhenAsked) {
   TestHost host;
   sysvInit(host);

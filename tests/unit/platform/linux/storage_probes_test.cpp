@@ -102,6 +102,12 @@ TEST(StorageProbe, OfflineRootChecksNoDevice) {
   EXPECT_EQ(at(f, "swap").state, DeviceState::kUnchecked);
   EXPECT_EQ(at(f, "/proc").state, DeviceState::kNotDevice);
   EXPECT_EQ(f.boot_device_args.size(), 2u);
+  EXPECT_EQ(f.check_at_next_boot, "") << "no /forcefsck here";
+
+  host.addFile("/forcefsck", "");
+  StorageFacts scheduled;
+  probeFstab(host, scheduled);
+  EXPECT_EQ(scheduled.check_at_next_boot, "/forcefsck") << "read from files, offline too";
 }
 
 TEST(StorageProbe, MalformedLinesAndMissingFstab) {
