@@ -19,11 +19,36 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsFirewallAllowRule, id, name, profiles,
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsFirewallFacts, profiles, service, inbound_allow_rules,
                                    rules_error)
 
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsPasswordFacts, minimum_length, minimum_length_source,
+                                   complexity, history, account, account_source, full_name,
+                                   secedit_error)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsServiceEntry, name, type, start_type, display_name,
+                                   image_path)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsProgram, key, display_name, publisher, version)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsDriverFile, name, path, present, read_only, staged, error)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsUpdate, kb, package, state)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsPendingMarker, name, where, present, detail, error)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsHibernateFacts, hibernate_enabled, hibernate_default,
+                                   hiberboot, hiberfil)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsVolumeFacts, drive, filesystem, total_bytes, free_bytes,
+                                   dirty, partition_style, partitions, boot_execute)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsSfcFacts, log, verify_batches, corrupt, not_repaired,
+                                   last_run, last_line)
+
 void to_json(nlohmann::json& j, const WindowsFacts& f) {
   j = nlohmann::json{{"collected", f.collected},
                      {"version", f.version},
                      {"rdp", f.rdp},
                      {"firewall", f.firewall},
+                     {"password", f.password},
+                     {"services", f.services},
+                     {"programs", f.programs},
+                     {"driver_files", f.driver_files},
+                     {"updates", f.updates},
+                     {"pending", f.pending},
+                     {"hibernate", f.hibernate},
+                     {"volume", f.volume},
+                     {"sfc", f.sfc},
                      {"problems", f.problems}};
 }
 
@@ -34,6 +59,15 @@ void from_json(const nlohmann::json& j, WindowsFacts& f) {
   j.at("version").get_to(f.version);
   j.at("rdp").get_to(f.rdp);
   j.at("firewall").get_to(f.firewall);
+  j.at("password").get_to(f.password);
+  j.at("services").get_to(f.services);
+  j.at("programs").get_to(f.programs);
+  j.at("driver_files").get_to(f.driver_files);
+  j.at("updates").get_to(f.updates);
+  j.at("pending").get_to(f.pending);
+  j.at("hibernate").get_to(f.hibernate);
+  j.at("volume").get_to(f.volume);
+  j.at("sfc").get_to(f.sfc);
   j.at("problems").get_to(f.problems);
 }
 

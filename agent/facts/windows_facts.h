@@ -1,6 +1,10 @@
 // Windows facts: OS version and edition (W-VERSION), Remote Desktop (W-RDP), the firewall per
-// profile at next boot and now (W-FIREWALL). Filled by platform/windows probes through the
-// registry, the service control manager and Win32 APIs; empty (collected == false) on Linux.
+// profile (W-FIREWALL), the password policy (W-PASSWD), services, drivers and programs (W-QEMUGA,
+// XW-AGENTS, XW-VIRTIO), updates (XW-SHA2), hibernation (XW-HIBERNATE), pending reboots
+// (XW-PENDING), the system volume and disk (W-DISK, W-FSTYPE, W-FSCHECK), sfc's log
+// (W-SYSFILES). Filled by
+// platform/windows probes through the registry, the service control manager and Win32 APIs;
+// empty (collected == false) on Linux.
 #pragma once
 
 #include <cstdint>
@@ -97,12 +101,116 @@ struct WindowsFirewallFacts {
   bool operator==(const WindowsFirewallFacts&) const = default;
 };
 
+/// The password policy (W-PASSWD): NetUserModalsGet for the numbers the system applies, the
+/// security policy (`secedit /export`) for complexity, and the account the cloud sets.
+struct WindowsPasswordFacts {
+  Observed<int> minimum_length;  ///< usrmod0_min_passwd_len, else MinimumPasswordLength
+  std::string minimum_length_source;
+  Observed<bool> complexity;  ///< PasswordComplexity of the export
+  Observed<int> history;      ///< usrmod0_password_hist_len, else PasswordHistorySize
+  std::string account;        ///< the built-in administrator's name (NewAdministratorName)
+  std::string account_source;
+  Observed<std::string> full_name;  ///< the account's full name (display name), "" for none
+  std::string secedit_error;        ///< why the export could not be read ("" when it was)
+  bool operator==(const WindowsPasswordFacts&) const = default;
+};
+
+/// A service's key under HKLM\SYSTEM\CurrentControlSet\Services (Win32 services and drivers).
+struct WindowsServiceEntry {
+  std::string name;
+  std::uint32_t type = 0;  ///< 1 kernel driver, 2 file system driver, 0x10/0x20 Win32 service
+  std::string start_type;  ///< "boot", "system", "auto", "demand", "disabled", "unknown"
+  std::string display_name;
+  std::string image_path;
+  bool operator==(const WindowsServiceEntry&) const = default;
+};
+
+/// An installed program (an Uninstall key with a DisplayName).
+struct WindowsProgram {
+  std::string key;  ///< the Uninstall subkey
+  std::string display_name;
+  std::string publisher;
+  std::string version;
+  bool operator==(const WindowsProgram&) const = default;
+};
+
+/// A paravirtual driver's file and driver-store state (XW-VIRTIO).
+struct WindowsDriverFile {
+  std::string name;                 ///< the service name ("viostor")
+  std::string path;                 ///< C:\Windows\System32\drivers\viostor.sys
+  bool present = false;             ///< the .sys file exists
+  bool read_only = false;           ///< FILE_ATTRIBUTE_READONLY
+  std::vector<std::string> staged;  ///< DriverStore\FileRepository\<name>.inf_* folders
+  std::string error;                ///< why the file could not be checked
+  bool operator==(const WindowsDriverFile&) const = default;
+};
+
+/// An installed update (a Component Based Servicing package of a KB).
+struct WindowsUpdate {
+  std::string kb;           ///< "KB4474419"
+  std::string package;      ///< the CBS package key name
+  std::uint32_t state = 0;  ///< CurrentState: 0x70 installed, 0x20 staged, ...; 0 unknown
+  bool operator==(const WindowsUpdate&) const = default;
+};
+
+/// One sign of a pending reboot (XW-PENDING).
+struct WindowsPendingMarker {
+  std::string name;   ///< "cbs-reboot-pending", "file-rename-operations", ...
+  std::string where;  ///< the key or value read
+  bool present = false;
+  std::string detail;  ///< what it holds, for evidence
+  std::string error;   ///< why it could not be read
+  bool operator==(const WindowsPendingMarker&) const = default;
+};
+
+/// Hibernation and Fast Startup (XW-HIBERNATE).
+struct WindowsHibernateFacts {
+  RegistryFact hibernate_enabled;  ///< Control\Power\HibernateEnabled
+  RegistryFact hibernate_default;  ///< Control\Power\HibernateEnabledDefault
+  RegistryFact hiberboot;          ///< Session Manager\Power\HiberbootEnabled
+  Observed<bool> hiberfil;         ///< C:\hiberfil.sys exists
+  bool operator==(const WindowsHibernateFacts&) const = default;
+};
+
+/// The system volume and the disk it is on (W-DISK, W-FSTYPE, W-FSCHECK).
+struct WindowsVolumeFacts {
+  std::string drive;                 ///< "C:"
+  Observed<std::string> filesystem;  ///< GetVolumeInformation: "NTFS", "ReFS", "FAT32"
+  Observed<std::uint64_t> total_bytes;
+  Observed<std::uint64_t> free_bytes;     ///< available to the caller
+  Observed<bool> dirty;                   ///< FSCTL_IS_VOLUME_DIRTY
+  Observed<std::string> partition_style;  ///< IOCTL_DISK_GET_DRIVE_LAYOUT_EX: "mbr", "gpt", "raw"
+  int partitions = 0;         ///< partitions with a type on the system disk (with partition_style)
+  RegistryFact boot_execute;  ///< Session Manager\BootExecute (autochk at next boot)
+  bool operator==(const WindowsVolumeFacts&) const = default;
+};
+
+/// What the System File Checker's last runs left in CBS.log (W-SYSFILES).
+struct WindowsSfcFacts {
+  std::string log;         ///< C:\\Windows\\Logs\\CBS\\CBS.log
+  int verify_batches = 0;  ///< "[SR] Verify complete" lines (0: sfc has not run since rotation)
+  std::vector<std::string> corrupt;       ///< files found corrupt
+  std::vector<std::string> not_repaired;  ///< files it could not repair
+  std::string last_run;                   ///< the timestamp of the last sfc line
+  int last_line = 0;
+  bool operator==(const WindowsSfcFacts&) const = default;
+};
+
 /// Everything the Windows probes collect.
 struct WindowsFacts {
   bool collected = false;  ///< the Windows probes ran (false for a Linux system)
   Observed<WindowsVersion> version;
   WindowsRdpFacts rdp;
   WindowsFirewallFacts firewall;
+  WindowsPasswordFacts password;
+  Observed<std::vector<WindowsServiceEntry>> services;  ///< every Services subkey
+  Observed<std::vector<WindowsProgram>> programs;       ///< Uninstall keys (64- and 32-bit)
+  std::vector<WindowsDriverFile> driver_files;          ///< the paravirtual drivers' files
+  Observed<std::vector<WindowsUpdate>> updates;         ///< CBS packages of KBs
+  std::vector<WindowsPendingMarker> pending;
+  WindowsHibernateFacts hibernate;
+  WindowsVolumeFacts volume;
+  Observed<WindowsSfcFacts> sfc;
   std::vector<ConfigProblem> problems;  ///< probes that failed as a whole
   bool operator==(const WindowsFacts&) const = default;
 };

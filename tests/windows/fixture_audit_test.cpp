@@ -50,6 +50,29 @@ TEST(WindowsFixtureAudit, Server2016IsReady) {
     EXPECT_EQ(f[req].status, Status::kPass) << req << ": " << show(f[req]);
   }
   EXPECT_EQ(f["W-VERSION"].message, "Windows Server 2016 datacenter (10.0.14393) is supported");
+  for (const char* req : {"W-DISK", "W-FSTYPE", "W-FSCHECK", "W-QEMUGA", "XW-AGENTS", "XW-VIRTIO",
+                          "XW-HIBERNATE", "XW-PENDING", "W-SYSFILES"}) {
+    ASSERT_TRUE(f.contains(req)) << req;
+    EXPECT_EQ(f[req].status, Status::kPass) << req << ": " << show(f[req]);
+  }
+  // Complexity is on (Windows' default): only a password holding "Administrator" is refused.
+  EXPECT_EQ(f["W-PASSWD"].status, Status::kWarn) << show(f["W-PASSWD"]);
+  EXPECT_NE(f["W-PASSWD"].message.find("\"Administrator1!\""), std::string::npos);
+  EXPECT_EQ(f["XW-SHA2"].status, Status::kNotApplicable) << show(f["XW-SHA2"]);
+  EXPECT_EQ(f["W-DISK"].message, "the system volume C: has 25.0 GiB free (62.5%)");
+  EXPECT_EQ(facts.windows.password.history.value, 24);
+  EXPECT_EQ(facts.windows.password.account_source,
+            "secedit /export: NewAdministratorName (line 12)");
+  ASSERT_TRUE(facts.windows.updates.ok());
+  EXPECT_EQ(facts.windows.updates.value->size(), 1u);  // the RollupFix package names no KB
+  ASSERT_TRUE(facts.windows.services.ok());
+  for (const auto& s : *facts.windows.services.value) {
+    EXPECT_NE(s.name, "EventLog") << "a key without a Type is not a service";
+  }
+  ASSERT_FALSE(facts.windows.driver_files.empty());
+  EXPECT_EQ(facts.windows.driver_files[0].name, "viostor");
+  EXPECT_EQ(facts.windows.driver_files[0].staged,
+            std::vector<std::string>{"viostor.inf_amd64_2f6e5d7a1c3b4e8f"});
   // The .reg's REG_EXPAND_SZ and the RDP rule came through.
   EXPECT_EQ(facts.windows.rdp.term_service.image_path, "%SystemRoot%\\System32\\svchost.exe");
   ASSERT_EQ(facts.windows.firewall.inbound_allow_rules.size(), 1u);
@@ -67,6 +90,32 @@ TEST(WindowsFixtureAudit, Server2012R2DatacenterDeniedRdpAndPublicFirewallFail) 
   EXPECT_NE(f["W-RDP"].message.find("nothing listens on TCP 3389"), std::string::npos);
   EXPECT_EQ(f["W-FIREWALL"].status, Status::kFail);
   EXPECT_EQ(f["W-FIREWALL"].message, "the firewall is public profile on at next boot, and on now");
+  // The system state of a VMware guest that was never prepared.
+  EXPECT_EQ(f["W-PASSWD"].status, Status::kFail) << show(f["W-PASSWD"]);
+  EXPECT_NE(f["W-PASSWD"].message.find("at least 10 characters"), std::string::npos);
+  EXPECT_EQ(f["W-QEMUGA"].status, Status::kFail) << show(f["W-QEMUGA"]);
+  EXPECT_EQ(f["W-QEMUGA"].message, "starts at boot: QEMU-GA");
+  EXPECT_EQ(f["XW-AGENTS"].status, Status::kWarn) << show(f["XW-AGENTS"]);  // severity warn
+  EXPECT_EQ(f["XW-AGENTS"].message, "starts at boot: VMTools");
+  EXPECT_EQ(f["XW-VIRTIO"].status, Status::kFail) << show(f["XW-VIRTIO"]);
+  EXPECT_EQ(f["XW-HIBERNATE"].status, Status::kWarn) << show(f["XW-HIBERNATE"]);
+  EXPECT_EQ(f["XW-PENDING"].status, Status::kWarn) << show(f["XW-PENDING"]);
+  EXPECT_NE(
+      f["XW-PENDING"].message.find("cbs-reboot-pending, file-rename-operations, computer-rename"),
+      std::string::npos)
+      << f["XW-PENDING"].message;
+  EXPECT_EQ(f["W-DISK"].status, Status::kFail) << show(f["W-DISK"]);
+  EXPECT_EQ(f["W-FSTYPE"].status, Status::kFail) << show(f["W-FSTYPE"]);
+  EXPECT_EQ(f["W-FSTYPE"].message, "the system disk has a GPT partition table");
+  EXPECT_EQ(f["W-FSCHECK"].status, Status::kFail) << show(f["W-FSCHECK"]);
+  EXPECT_EQ(f["W-FSCHECK"].message,
+            "the file system of C: is marked dirty (a check is scheduled at the next boot)");
+  EXPECT_EQ(f["XW-SHA2"].status, Status::kNotApplicable);
+  EXPECT_EQ(f["W-SYSFILES"].status, Status::kFail) << show(f["W-SYSFILES"]);
+  EXPECT_EQ(f["W-SYSFILES"].message, "the System File Checker could not repair: winlogon.exe");
+  EXPECT_EQ(facts.windows.password.account, "LocalAdmin");
+  ASSERT_TRUE(facts.windows.password.full_name.ok());
+  EXPECT_EQ(*facts.windows.password.full_name.value, "Ops Team-Admin");
 }
 
 TEST(WindowsFixtureAudit, Server2008R2OfflineUsesTheRegistryAndGroupPolicy) {
@@ -84,8 +133,38 @@ TEST(WindowsFixtureAudit, Server2008R2OfflineUsesTheRegistryAndGroupPolicy) {
   EXPECT_EQ(facts.windows.rdp.term_service.state, "");
   EXPECT_EQ(facts.windows.rdp.term_service.image_path, "%SystemRoot%\\System32\\svchost.exe");
   auto f = audit(facts);
-  for (const char* req : {"W-VERSION", "W-RDP", "W-FIREWALL"}) {
+  for (const char* req : {"W-VERSION", "W-RDP", "W-FIREWALL", "XW-HIBERNATE", "XW-PENDING"}) {
     EXPECT_EQ(f[req].status, Status::kPass) << req << ": " << show(f[req]);
+  }
+  // Only a staged package of KB4474419: SHA-2 signed drivers will not load.
+  EXPECT_EQ(f["XW-SHA2"].status, Status::kWarn) << show(f["XW-SHA2"]);
+  EXPECT_NE(f["XW-SHA2"].message.find("KB4474419 (CurrentState 0x20) is present but not "
+                                      "installed"),
+            std::string::npos);
+  EXPECT_EQ(f["XW-VIRTIO"].status, Status::kFail) << show(f["XW-VIRTIO"]);
+  EXPECT_EQ(f["XW-VIRTIO"].message, "C:\\Windows\\System32\\drivers\\viostor.sys is read-only");
+  // Offline, the password rules and the volume cannot be asked: errors with the reason.
+  for (const char* req : {"W-PASSWD", "W-DISK", "W-FSTYPE", "W-FSCHECK"}) {
+    EXPECT_EQ(f[req].status, Status::kError) << req << ": " << show(f[req]);
+  }
+  EXPECT_NE(f["W-PASSWD"].message.find("no answer recorded (offline system)"), std::string::npos)
+      << f["W-PASSWD"].message;
+  // sfc never ran on it: the finding advises running it.
+  EXPECT_EQ(f["W-SYSFILES"].status, Status::kWarn) << show(f["W-SYSFILES"]);
+  EXPECT_NE(f["W-SYSFILES"].remediation.find("sfc /verifyonly"), std::string::npos);
+}
+
+TEST(WindowsFixtureAudit, UnreadableSystemStateIsAnErrorNotAPass) {
+  FixtureHost host = fixture("server-2016.json");
+  host.failKey("HKLM\\SYSTEM\\CurrentControlSet\\Services", "access denied");
+  host.failKey("HKLM\\SYSTEM\\CurrentControlSet\\Control\\Power", "access denied");
+  host.failKey(
+      "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\"
+      "RebootPending",
+      "access denied");
+  auto f = audit(collect(host));
+  for (const char* req : {"W-QEMUGA", "XW-AGENTS", "XW-VIRTIO", "XW-HIBERNATE", "XW-PENDING"}) {
+    EXPECT_EQ(f[req].status, Status::kError) << req << ": " << show(f[req]);
   }
 }
 

@@ -29,6 +29,20 @@ TEST(LiveSmokeAudit, EveryProbeAnswersAndEveryFindingIsClean) {
     EXPECT_TRUE(p.api_enabled.ok() || !p.api_enabled.error.empty()) << p.profile;
     EXPECT_TRUE(p.local_enabled.error.empty()) << p.local_enabled.error;
   }
+  // The later probes: a value, or an error that says why (wine has no secedit, no CBS.log).
+  const WindowsFacts& w = facts.windows;
+  EXPECT_TRUE(w.password.minimum_length.ok() || !w.password.minimum_length.error.empty());
+  EXPECT_TRUE(w.password.complexity.ok() || !w.password.complexity.error.empty());
+  EXPECT_TRUE(w.services.ok()) << w.services.error;  // wine's registry has Services
+  EXPECT_TRUE(w.programs.ok() || !w.programs.error.empty());
+  EXPECT_TRUE(w.updates.ok() || !w.updates.error.empty());
+  EXPECT_FALSE(w.pending.empty());
+  EXPECT_TRUE(w.hibernate.hiberfil.ok() || !w.hibernate.hiberfil.error.empty());
+  for (const auto* o : {&w.volume.filesystem, &w.volume.partition_style}) {
+    EXPECT_TRUE(o->ok() || !o->error.empty());
+  }
+  EXPECT_TRUE(w.volume.dirty.ok() || !w.volume.dirty.error.empty());
+  EXPECT_TRUE(w.sfc.ok() || !w.sfc.error.empty());
   auto policy = builtinPolicy("aliyun-ecs-windows");
   ASSERT_TRUE(policy) << policy.error().message;
   auto findings = evaluatePolicy(*policy, facts);
@@ -72,7 +86,11 @@ TEST(LiveSmokeAudit, TheProgramAuditsWithAJsonReport) {
   ASSERT_FALSE(report.is_discarded()) << r->out.substr(0, 400);
   std::set<std::string> reqs;
   for (const auto& f : report.at("findings")) reqs.insert(f.at("requirement").get<std::string>());
-  for (const char* id : {"W-VERSION", "W-RDP", "W-FIREWALL"}) EXPECT_TRUE(reqs.contains(id)) << id;
+  for (const char* id : {"W-VERSION", "W-RDP", "W-FIREWALL", "W-PASSWD", "W-DISK", "W-FSTYPE",
+                         "W-FSCHECK", "W-QEMUGA", "W-SYSFILES", "XW-AGENTS", "XW-VIRTIO", "XW-SHA2",
+                         "XW-HIBERNATE", "XW-PENDING"}) {
+    EXPECT_TRUE(reqs.contains(id)) << id;
+  }
 
   auto linux_policy = host->run({GUESTPREP_BINARY, "audit", "--policy", "aliyun-ecs-linux"},
                                 std::chrono::milliseconds(60000));

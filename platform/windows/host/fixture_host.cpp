@@ -53,18 +53,26 @@ FixtureHost::FixtureHost(const nlohmann::json& fixture, const std::filesystem::p
     std::filesystem::path p = base / reg.get<std::string>();
     loadRegistry(readBytes(p), p.string());
   }
-  for (const auto& [key, message] :
-       fixture.value("registry_errors", nlohmann::json::object()).items()) {
-    failKey(key, message.get<std::string>());
-  }
-  for (const auto& [path, content] : fixture.value("files", nlohmann::json::object()).items()) {
+  // value() returns a copy: keep it alive while items() walks it.
+  const nlohmann::json errors = fixture.value("registry_errors", nlohmann::json::object());
+  for (const auto& [key, message] : errors.items()) failKey(key, message.get<std::string>());
+  const nlohmann::json files = fixture.value("files", nlohmann::json::object());
+  for (const auto& [path, content] : files.items()) {
     files_[normalisePath(path)] = content.get<std::string>();
+  }
+  for (const auto& path : fixture.value("readonly_files", nlohmann::json::array())) {
+    readonly_[normalisePath(path.get<std::string>())] = true;
+  }
+  // The export as secedit writes it (UTF-16LE), named relative to the fixture.
+  if (fixture.contains("secedit") && fixture.at("secedit").is_string()) {
+    secedit_ = decodeWindowsText(readBytes(base / fixture.at("secedit").get<std::string>())).text;
   }
   for (const auto& c : fixture.value("commands", nlohmann::json::array())) {
     commands_[c.at("argv").get<std::vector<std::string>>()] =
         CommandResult{c.value("exit_code", 0), c.value("out", ""), c.value("err", "")};
   }
-  for (const char* api : {"os_version", "services", "tcp_listeners", "firewall"}) {
+  for (const char* api : {"os_version", "services", "tcp_listeners", "firewall", "user_modals",
+                          "secedit", "users", "volumes"}) {
     if (fixture.contains(api)) api_[api] = fixture.at(api);
   }
 }
@@ -221,6 +229,88 @@ Result<bool> FixtureHost::firewallEnabled(FirewallProfile profile) const {
   return j.get<bool>();
 }
 
+Result<UserModals> FixtureHost::userModals() const {
+  if (!api_.contains("user_modals")) {
+    return fail(ErrorCode::kUnsupported, "NetUserModalsGet: no answer recorded (offline system)");
+  }
+  const auto& j = api_.at("user_modals");
+  if (j.contains("error")) return std::unexpected(recordedError(j));
+  UserModals m;
+  m.min_length = j.at("min_length").get<std::uint32_t>();
+  m.history_length = j.value("history_length", 0u);
+  m.max_age_seconds = j.value("max_age_seconds", std::int64_t{-1});
+  m.min_age_seconds = j.value("min_age_seconds", std::int64_t{0});
+  return m;
+}
+
+Result<std::string> FixtureHost::securityPolicyExport() const {
+  if (!api_.contains("secedit")) {
+    return fail(ErrorCode::kUnsupported, "secedit /export: no answer recorded (offline system)");
+  }
+  if (api_.at("secedit").is_object()) return std::unexpected(recordedError(api_.at("secedit")));
+  return secedit_;
+}
+
+Result<std::string> FixtureHost::userFullName(std::string_view account) const {
+  if (!api_.contains("users")) {
+    return fail(ErrorCode::kUnsupported, "NetUserGetInfo: no answer recorded (offline system)");
+  }
+  for (const auto& [name, full] : api_.at("users").items()) {
+    if (!equalsNoCase(name, account)) continue;
+    if (full.is_object()) return std::unexpected(recordedError(full));
+    return full.get<std::string>();
+  }
+  return fail(ErrorCode::kNotFound, "NetUserGetInfo(" + std::string(account) + "): no such user");
+}
+
+namespace {
+
+// The recorded answer of one volume, or why there is none.
+Result<nlohmann::json> recordedVolume(const nlohmann::json& api, std::string_view drive,
+                                      std::string_view call) {
+  if (api.contains("volumes")) {
+    for (const auto& [name, v] : api.at("volumes").items()) {
+      if (equalsNoCase(name, drive)) return v;
+    }
+  }
+  return fail(ErrorCode::kUnsupported,
+              std::string(call) + "(" + std::string(drive) + "): no answer recorded");
+}
+
+}  // namespace
+
+Result<VolumeInfo> FixtureHost::volumeInfo(std::string_view drive) const {
+  auto v = recordedVolume(api_, drive, "GetVolumeInformation");
+  if (!v) return std::unexpected(v.error());
+  if (v->contains("error")) return std::unexpected(recordedError(*v));
+  return VolumeInfo{v->at("filesystem").get<std::string>(),
+                    v->at("total_bytes").get<std::uint64_t>(),
+                    v->at("free_bytes").get<std::uint64_t>()};
+}
+
+Result<bool> FixtureHost::volumeDirty(std::string_view drive) const {
+  auto v = recordedVolume(api_, drive, "FSCTL_IS_VOLUME_DIRTY");
+  if (!v) return std::unexpected(v.error());
+  if (!v->contains("dirty")) {
+    return fail(ErrorCode::kUnsupported, "FSCTL_IS_VOLUME_DIRTY: no answer recorded");
+  }
+  const auto& d = v->at("dirty");
+  if (d.is_object()) return std::unexpected(recordedError(d));
+  return d.get<bool>();
+}
+
+Result<DiskLayout> FixtureHost::diskLayout(std::string_view drive) const {
+  auto v = recordedVolume(api_, drive, "IOCTL_DISK_GET_DRIVE_LAYOUT_EX");
+  if (!v) return std::unexpected(v.error());
+  if (!v->contains("layout")) {
+    return fail(ErrorCode::kUnsupported, "IOCTL_DISK_GET_DRIVE_LAYOUT_EX: no answer recorded");
+  }
+  const auto& l = v->at("layout");
+  if (l.contains("error")) return std::unexpected(recordedError(l));
+  return DiskLayout{l.at("style").get<std::string>(), l.at("partitions").get<int>(),
+                    l.value("disk_number", 0u)};
+}
+
 Result<std::string> FixtureHost::readFile(std::string_view path, std::size_t max_bytes) const {
   auto it = files_.find(normalisePath(path));
   if (it == files_.end())
@@ -250,7 +340,8 @@ Result<std::vector<std::string>> FixtureHost::listDir(std::string_view path) con
 Result<FileStat> FixtureHost::stat(std::string_view path) const {
   std::string p = normalisePath(path);
   if (auto it = files_.find(p); it != files_.end()) {
-    return FileStat{FileStat::Type::kRegular, 0644, 0, 0, it->second.size()};
+    return FileStat{FileStat::Type::kRegular, readonly_.contains(p) ? 0444u : 0644u, 0, 0,
+                    it->second.size()};
   }
   if (listDir(path)) return FileStat{FileStat::Type::kDirectory, 0755, 0, 0, 0};
   return fail(ErrorCode::kNotFound, "'" + std::string(path) + "': no such file or directory");

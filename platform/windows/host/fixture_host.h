@@ -1,7 +1,8 @@
 // FixtureHost: a Windows system described by files, for tests on any platform. A JSON fixture
 // names registry exports (.reg, the registry as `reg export` writes it) and records what the
 // APIs answer (version, service states, listening sockets, firewall API), plus files and
-// command outputs. It implements both Host and WindowsApi, as the live system does.
+// command outputs, the password rules, a secedit export, and volumes. It implements both Host and
+// WindowsApi, as the live system does.
 #pragma once
 
 #include <filesystem>
@@ -57,6 +58,12 @@ class FixtureHost : public Host, public WindowsApi {
   [[nodiscard]] Result<OsVersionInfo> osVersion() const override;
   [[nodiscard]] Result<std::vector<TcpListener>> tcpListeners() const override;
   [[nodiscard]] Result<bool> firewallEnabled(FirewallProfile profile) const override;
+  [[nodiscard]] Result<UserModals> userModals() const override;
+  [[nodiscard]] Result<std::string> securityPolicyExport() const override;
+  [[nodiscard]] Result<std::string> userFullName(std::string_view account) const override;
+  [[nodiscard]] Result<VolumeInfo> volumeInfo(std::string_view drive) const override;
+  [[nodiscard]] Result<bool> volumeDirty(std::string_view drive) const override;
+  [[nodiscard]] Result<DiskLayout> diskLayout(std::string_view drive) const override;
 
  private:
   struct Key {
@@ -71,8 +78,12 @@ class FixtureHost : public Host, public WindowsApi {
   std::map<std::string, Key> keys_;  ///< lower normalised path -> key
   std::map<std::string, std::string> failing_keys_;
   std::map<std::string, std::string> files_;  ///< lower normalised path -> content
+  std::map<std::string, bool> readonly_;      ///< lower normalised paths marked read-only
+  std::string secedit_;                       ///< the recorded export, decoded
   std::map<std::vector<std::string>, CommandResult> commands_;
-  nlohmann::json api_;  ///< recorded API answers: os_version, services, tcp_listeners, firewall
+  /// Recorded API answers: os_version, services, tcp_listeners, firewall, user_modals, secedit,
+  /// users, volumes.
+  nlohmann::json api_;
 };
 
 }  // namespace guestprep::os_windows

@@ -16,6 +16,12 @@ class LiveWindowsApi : public WindowsApi {
   [[nodiscard]] Result<OsVersionInfo> osVersion() const override;
   [[nodiscard]] Result<std::vector<TcpListener>> tcpListeners() const override;
   [[nodiscard]] Result<bool> firewallEnabled(FirewallProfile profile) const override;
+  [[nodiscard]] Result<UserModals> userModals() const override;
+  [[nodiscard]] Result<std::string> securityPolicyExport() const override;
+  [[nodiscard]] Result<std::string> userFullName(std::string_view account) const override;
+  [[nodiscard]] Result<VolumeInfo> volumeInfo(std::string_view drive) const override;
+  [[nodiscard]] Result<bool> volumeDirty(std::string_view drive) const override;
+  [[nodiscard]] Result<DiskLayout> diskLayout(std::string_view drive) const override;
 };
 
 }  // namespace guestprep::os_windows

@@ -94,6 +94,31 @@ struct TcpListener {
 enum class FirewallProfile { kDomain, kPrivate, kPublic };
 std::string_view toString(FirewallProfile p);
 
+/// NetUserModalsGet level 0: the password rules the system applies to local accounts.
+struct UserModals {
+  std::uint32_t min_length = 0;       ///< usrmod0_min_passwd_len
+  std::uint32_t history_length = 0;   ///< usrmod0_password_hist_len
+  std::int64_t max_age_seconds = -1;  ///< usrmod0_max_passwd_age (-1: never expires)
+  std::int64_t min_age_seconds = 0;   ///< usrmod0_min_passwd_age
+  bool operator==(const UserModals&) const = default;
+};
+
+/// A volume's file system and space (GetVolumeInformation, GetDiskFreeSpaceEx).
+struct VolumeInfo {
+  std::string filesystem;  ///< "NTFS", "ReFS", "FAT32"
+  std::uint64_t total_bytes = 0;
+  std::uint64_t free_bytes = 0;  ///< available to the caller
+  bool operator==(const VolumeInfo&) const = default;
+};
+
+/// The partition table of the disk a volume is on (IOCTL_DISK_GET_DRIVE_LAYOUT_EX).
+struct DiskLayout {
+  std::string style;   ///< "mbr", "gpt", "raw"
+  int partitions = 0;  ///< partitions with a type (MBR: not PARTITION_ENTRY_UNUSED)
+  std::uint32_t disk_number = 0;
+  bool operator==(const DiskLayout&) const = default;
+};
+
 class WindowsApi {
  public:
   virtual ~WindowsApi() = default;
@@ -116,6 +141,20 @@ class WindowsApi {
   /// Whether the firewall of a profile is on now (INetFwPolicy2::get_FirewallEnabled). An
   /// HRESULT failure (E_NOTIMPL under wine) is an error naming the call and the code.
   [[nodiscard]] virtual Result<bool> firewallEnabled(FirewallProfile profile) const = 0;
+  /// The local password rules (NetUserModalsGet level 0). kUnsupported offline.
+  [[nodiscard]] virtual Result<UserModals> userModals() const = 0;
+  /// The local security policy as `secedit /export /areas SECURITYPOLICY` writes it, decoded
+  /// (it needs an administrator). kUnsupported offline.
+  [[nodiscard]] virtual Result<std::string> securityPolicyExport() const = 0;
+  /// A local account's full name (NetUserGetInfo), "" when it has none. kNotFound for no such
+  /// account.
+  [[nodiscard]] virtual Result<std::string> userFullName(std::string_view account) const = 0;
+  /// File system and space of a volume ("C:").
+  [[nodiscard]] virtual Result<VolumeInfo> volumeInfo(std::string_view drive) const = 0;
+  /// Whether the volume's dirty bit is set (FSCTL_IS_VOLUME_DIRTY; needs an administrator).
+  [[nodiscard]] virtual Result<bool> volumeDirty(std::string_view drive) const = 0;
+  /// The partition table of the disk holding the volume ("C:").
+  [[nodiscard]] virtual Result<DiskLayout> diskLayout(std::string_view drive) const = 0;
 };
 
 }  // namespace guestprep::os_windows

@@ -277,6 +277,53 @@ void collectWindowsFacts(const Host& host, const WindowsApi& api, Facts& facts) 
     win.firewall = std::move(probed.firewall);
     for (auto& p : probed.problems) win.problems.push_back(std::move(p));
   });
+  // The probes below replace what they fill as a whole; a probe that throws leaves "not
+  // collected" behind, which its rule reports as an error.
+  win.password.minimum_length = Observed<int>::failed(not_run);
+  win.password.complexity = Observed<bool>::failed(not_run);
+  win.password.history = Observed<int>::failed(not_run);
+  win.password.full_name = Observed<std::string>::failed(not_run);
+  guarded("password", [&] {
+    WindowsFacts probed;
+    probePassword(api, probed);
+    win.password = std::move(probed.password);
+  });
+  win.services = Observed<std::vector<WindowsServiceEntry>>::failed(not_run);
+  guarded("services", [&] { probeServices(api, win); });
+  win.programs = Observed<std::vector<WindowsProgram>>::failed(not_run);
+  guarded("programs", [&] { probePrograms(api, win); });
+  guarded("driver-files", [&] {
+    WindowsFacts probed;
+    probeDriverFiles(host, api, probed);
+    win.driver_files = std::move(probed.driver_files);
+  });
+  win.updates = Observed<std::vector<WindowsUpdate>>::failed(not_run);
+  guarded("updates", [&] { probeUpdates(api, win); });
+  win.pending = {WindowsPendingMarker{"pending-reboot", "", false, "", not_run}};
+  guarded("pending-reboot", [&] {
+    WindowsFacts probed;
+    probePending(api, probed);
+    win.pending = std::move(probed.pending);
+  });
+  win.hibernate.hibernate_enabled.error = not_run;
+  win.hibernate.hiberfil = Observed<bool>::failed(not_run);
+  guarded("hibernate", [&] {
+    WindowsFacts probed;
+    probeHibernate(host, api, probed);
+    win.hibernate = std::move(probed.hibernate);
+  });
+  win.volume.filesystem = Observed<std::string>::failed(not_run);
+  win.volume.total_bytes = win.volume.free_bytes = Observed<std::uint64_t>::failed(not_run);
+  win.volume.dirty = Observed<bool>::failed(not_run);
+  win.volume.partition_style = Observed<std::string>::failed(not_run);
+  win.volume.boot_execute.error = not_run;
+  guarded("volume", [&] {
+    WindowsFacts probed;
+    probeVolume(api, probed);
+    win.volume = std::move(probed.volume);
+  });
+  win.sfc = Observed<WindowsSfcFacts>::failed(not_run);
+  guarded("sfc-log", [&] { probeSfcLog(host, api, win); });
   OsInfo& os = facts.os;
   os.id = "windows";
   if (win.version.ok()) {

@@ -1,5 +1,6 @@
 // The Windows probes: thin readers over WindowsApi (registry, services, version, sockets,
-// firewall API) that fill Facts.windows. Portable: tests run them on the fixture host anywhere.
+// firewall API, password rules, volumes) and the Host (files) that fill Facts.windows. Portable:
+// tests run them on the fixture host anywhere.
 #pragma once
 
 #include <string_view>
@@ -23,6 +24,15 @@ inline constexpr std::string_view kFirewallPolicyKey =
 inline constexpr std::string_view kFirewallGroupPolicyKey =
     "HKLM\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall";
 inline constexpr std::string_view kServicesKey = "HKLM\\SYSTEM\\CurrentControlSet\\Services";
+inline constexpr std::string_view kCbsKey =
+    "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing";
+inline constexpr std::string_view kSessionManagerKey =
+    "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager";
+/// Paravirtual drivers whose files and driver-store entries are collected (virtio-win, Xen PV);
+/// which of them a policy requires is the policy's choice.
+inline constexpr std::string_view kParavirtualDrivers[] = {
+    "viostor",  "vioscsi", "netkvm", "balloon", "vioser", "viorng",  "pvpanic", "fwcfg",
+    "vioinput", "viofs",   "xenvbd", "xennet",  "xenbus", "xenfilt", "xeniface"};
 
 /// One registry value as a fact: present, absent, or unreadable with the reason.
 RegistryFact readRegistry(const WindowsApi& api, std::string_view key, std::string_view name);
@@ -38,6 +48,30 @@ void probeRdp(const WindowsApi& api, bool runtime, WindowsFacts& facts);
 /// W-FIREWALL: EnableFirewall per profile (Group Policy and local), MpsSvc, the inbound allow
 /// rules, and the firewall API's state when `runtime`.
 void probeFirewall(const WindowsApi& api, bool runtime, WindowsFacts& facts);
+
+/// The Windows directory ("C:\\Windows") from CurrentVersion\\SystemRoot.
+Result<std::string> systemRoot(const WindowsApi& api);
+/// W-PASSWD: NetUserModalsGet, the secedit export (complexity, the administrator's name) and
+/// the administrator's full name.
+void probePassword(const WindowsApi& api, WindowsFacts& facts);
+/// Every Services subkey with a Type (Win32 services and drivers), from the registry.
+void probeServices(const WindowsApi& api, WindowsFacts& facts);
+/// Installed programs: the Uninstall keys (64-bit and WOW6432Node) with a DisplayName.
+void probePrograms(const WindowsApi& api, WindowsFacts& facts);
+/// XW-VIRTIO: each paravirtual driver's .sys file (present, read-only) and driver-store folders.
+void probeDriverFiles(const Host& host, const WindowsApi& api, WindowsFacts& facts);
+/// XW-SHA2: Component Based Servicing packages of KBs and their CurrentState.
+void probeUpdates(const WindowsApi& api, WindowsFacts& facts);
+/// XW-PENDING: the pending-reboot keys and values.
+void probePending(const WindowsApi& api, WindowsFacts& facts);
+/// XW-HIBERNATE: HibernateEnabled, HibernateEnabledDefault, HiberbootEnabled, hiberfil.sys.
+void probeHibernate(const Host& host, const WindowsApi& api, WindowsFacts& facts);
+/// W-DISK, W-FSTYPE, W-FSCHECK: the system volume's file system, space and dirty bit, its
+/// disk's partition style, and BootExecute.
+void probeVolume(const WindowsApi& api, WindowsFacts& facts);
+/// W-SYSFILES: the System File Checker's lines in %SystemRoot%\\Logs\\CBS\\CBS.log (read, never
+/// run: sfc takes minutes).
+void probeSfcLog(const Host& host, const WindowsApi& api, WindowsFacts& facts);
 
 /// Runs every Windows probe through the host and the API; a probe that throws is recorded as a
 /// problem and the others go on.
