@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what guestprep needs on Debian 12 (run as root): the build dependencies, and with
 # --test also what the test suite needs (GoogleTest, Google Benchmark, python3-jsonschema for the
-# report-schema check, debootstrap for the real Debian root, debsums for bench/process_timing.sh).
+# report-schema check, debootstrap for the real Debian root, debsums for bench/process_timing.sh);
+# then the static libraries of the release build (scripts/static-deps.sh, cached after one run).
 set -euo pipefail
 want_tests=0
 for arg in "$@"; do
@@ -17,7 +18,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 pkgs=(build-essential cmake ninja-build pkg-config
       libyaml-cpp-dev libspdlog-dev libfmt-dev libboost1.81-dev nlohmann-json3-dev libcli11-dev
-      libarchive-dev libssl-dev zlib1g-dev libpoco-dev)
+      libarchive-dev libssl-dev zlib1g-dev libpoco-dev
+      python3)  # renders guestprep(8) (packaging/gen-manpage.py)
 if [ "$want_tests" = 1 ]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema debootstrap
         debsums)
@@ -26,9 +28,16 @@ if [ "$want_tests" = 1 ]; then
   # The disk readers' tests compare with blkid (util-linux), sfdisk, dumpe2fs/debugfs, xfs_db.
   pkgs+=(util-linux)
   # Packages and the daemon: rpm (rpmbuild, rpm --root) and lintian for the install tests,
-  # msitools (wixl, msiinfo) for the MSI, wrk for the daemon's load test.
-  pkgs+=(rpm lintian msitools wrk)
+  # msitools (msiinfo) and wixl for the MSI, wrk and curl for the daemon's load test.
+  pkgs+=(rpm lintian msitools wrk curl)
+  # tests/packaging: the MSI builder, the RPM unpacker, man -l and groff for guestprep(8).
+  pkgs+=(wixl rpm2cpio cpio man-db)
+  # The static binary's test: `file` says "statically linked" (tests/static).
+  pkgs+=(file)
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${pkgs[@]}"
+# The release build is one static executable: the static libraries Debian does not ship, built
+# once from Debian's source packages and cached (scripts/static-deps.sh).
+"$(dirname "$0")/static-deps.sh"

@@ -1,5 +1,5 @@
-// The guestprep command line (CLI11): audit, facts, policy list|show|validate; the fix, rollback
-// and journal commands are registered from fix_command.cpp.
+// The guestprep command line (CLI11): audit, facts, policy list|show|validate; the fix, rollback,
+// journal, image and daemon commands are registered from their own files.
 #include "cli.h"
 
 #include <iostream>
@@ -10,6 +10,7 @@
 
 #include "audit/audit.h"
 #include "cli/cli_common.h"
+#include "cli/daemon_command.h"
 #include "cli/fix_command.h"
 #include "cli/image_command.h"
 #include "core/clock.h"
@@ -159,6 +160,7 @@ int runCli(int argc, char** argv) {
   CommandDispatch dispatch;
   addFixCommands(app, dispatch, command_line);
   addImageCommands(app, dispatch);
+  addDaemonCommand(app, dispatch);
 
   try {
     app.parse(argc, argv);

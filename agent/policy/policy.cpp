@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "policy/embedded.h"
+#include "policy/yaml_check.h"
 #include "rules/registry.h"
 
 namespace guestprep {
@@ -39,62 +40,9 @@ bool isRequirementId(std::string_view s) {
   return rest.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == std::string_view::npos;
 }
 
-class Validator {
+class Validator : public YamlChecker {
  public:
-  explicit Validator(std::string origin) : origin_(std::move(origin)) {}
-
-  void error(const YAML::Mark& mark, const std::string& message) {
-    std::string where = origin_;
-    if (!mark.is_null()) {
-      where += ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
-    }
-    errors_.push_back(where + ": " + printable(message));
-  }
-
-  // Messages quote the policy's own text (keys, ids, yaml-cpp's view of a bad character); control
-  // characters there would break the one-problem-per-line format, so they are escaped.
-  static std::string printable(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-      auto u = static_cast<unsigned char>(c);
-      if (c == '\n') {
-        out += "\\n";
-      } else if (c == '\r') {
-        out += "\\r";
-      } else if (u < 0x20 || u == 0x7f) {
-        static constexpr char kHex[] = "0123456789abcdef";
-        out += "\\x";
-        out += kHex[u >> 4];
-        out += kHex[u & 0xf];
-      } else {
-        out += c;
-      }
-    }
-    return out;
-  }
-
-  [[nodiscard]] bool ok() const { return errors_.empty(); }
-  [[nodiscard]] std::string joined() const {
-    std::string out;
-    for (const auto& e : errors_) {
-      if (!out.empty()) out += '\n';
-      out += e;
-    }
-    return out;
-  }
-
-  // Reports every key of `map` not in `allowed`.
-  void onlyKeys(const YAML::Node& map, const std::set<std::string>& allowed,
-                const std::string& what) {
-    for (const auto& kv : map) {
-      std::string key = kv.first.Scalar();
-      if (!allowed.contains(key)) {
-        std::string list;
-        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        error(kv.first.Mark(), "unknown key '" + key + "' in " + what + " (allowed: " + list + ")");
-      }
-    }
-  }
+  using YamlChecker::YamlChecker;
 
   // A required or optional string scalar.
   std::string str(const YAML::Node& map, const std::string& key, bool required,
@@ -172,10 +120,6 @@ class Validator {
     }
     return std::nullopt;
   }
-
- private:
-  std::string origin_;
-  std::vector<std::string> errors_;
 };
 
 const std::set<std::string> kPolicyKeys = {"id",   "title",    "version", "source",

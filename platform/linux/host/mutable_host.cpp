@@ -10,9 +10,8 @@
 #include <cerrno>
 #include <random>
 
-#include <openssl/evp.h>
-
 #include "host/mutable_host.h"
+#include "host/openssl_digest.h"
 #include "host/posix_fs.h"
 #include "host/root_host.h"
 
@@ -429,17 +428,7 @@ Result<std::unique_ptr<MutableHost>> makeRootMutableHost(const std::string& dir)
 }
 
 std::string sha256Hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0xf];
-  }
-  return out;
+  return os_linux::hexDigest(bytes, os_linux::DigestKind::kSha256);
 }
 
 }  // namespace guestprep
