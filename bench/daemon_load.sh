@@ -7,7 +7,8 @@
 #   ROOT    the system audited, with --root (default tests/fixtures/roots/rhel6); "live" audits
 #           this machine (read-only: the daemon's fix mode is off)
 # Environment: DURATION (load seconds, default 30), IDLE (idle seconds, default 30),
-#   CONNECTIONS (default 4), THREADS (wrk threads, default 2).
+#   CONNECTIONS (default 4), THREADS (wrk threads, default 2), MAX_IDLE_RSS_KIB (default 10240:
+#   the 10 MB target for the release binary; the ctest run on a Debug build raises it).
 # Exit 0 when every check holds: no socket error or non-2xx response, RSS after a second load
 # run within 512 KiB of after the first, idle RSS <= 10 MiB, no voluntary wake-up while idle.
 set -euo pipefail
@@ -21,6 +22,7 @@ duration=${DURATION:-30}
 idle=${IDLE:-30}
 connections=${CONNECTIONS:-4}
 threads=${THREADS:-2}
+max_idle_rss=${MAX_IDLE_RSS_KIB:-10240}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 [ -x "$bin" ] || { echo "no guestprep binary at $bin" >&2; exit 2; }
 
@@ -121,7 +123,7 @@ echo "SIGTERM: exit $rc"
 status=0
 [ "$errors" -eq 0 ] || { echo "FAIL: $errors errors or non-2xx responses"; status=1; }
 [ $((rss_2 - rss_1)) -le 512 ] || { echo "FAIL: RSS grew by $((rss_2 - rss_1)) KiB between runs"; status=1; }
-[ "$rss_idle" -le 10240 ] || { echo "FAIL: idle RSS ${rss_idle} KiB > 10 MiB"; status=1; }
+[ "$rss_idle" -le "$max_idle_rss" ] || { echo "FAIL: idle RSS ${rss_idle} KiB > ${max_idle_rss} KiB"; status=1; }
 [ "$wakeups" -eq 0 ] || { echo "FAIL: $wakeups wake-ups while idle"; status=1; }
 [ "$rc" -eq 0 ] || { echo "FAIL: exit $rc on SIGTERM"; status=1; }
 [ "$status" -eq 0 ] && echo "PASS: 0 errors, no RSS growth, idle RSS ${rss_idle} KiB, 0 idle wake-ups"
