@@ -3,8 +3,11 @@
 
 namespace guestprep {
 
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ImageVolume, name, size, filesystem, uuid, label, features,
+                                   error)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ImagePartition, number, start, size, type, type_name, bootable,
-                                   extended, filesystem, uuid, label, features, error)
+                                   extended, filesystem, uuid, label, features, error, volumes,
+                                   volumes_error)
 
 void to_json(nlohmann::json& j, const ImageContents& c) {
   j = nlohmann::json{{"scheme", c.scheme},

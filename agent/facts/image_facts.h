@@ -11,6 +11,18 @@
 
 namespace guestprep {
 
+/// A logical volume of an LVM2 PV partition, and the filesystem it holds.
+struct ImageVolume {
+  std::string name;  ///< "vg/lv" ("centos/root")
+  std::uint64_t size = 0;
+  std::string filesystem;  ///< blkid TYPE, "" when none is recognised
+  std::string uuid;
+  std::string label;
+  std::vector<std::string> features;  ///< ext2/3/4 and XFS feature names
+  std::string error;                  ///< why it was not read (another PV, thin, a bad read)
+  bool operator==(const ImageVolume&) const = default;
+};
+
 /// One partition of the disk inside the image, with the filesystem its superblock names.
 struct ImagePartition {
   int number = 0;           ///< as Linux numbers them (MBR logical partitions from 5)
@@ -27,6 +39,10 @@ struct ImagePartition {
   std::string label;
   std::vector<std::string> features;  ///< ext2/3/4 and XFS feature names
   std::string error;                  ///< why the superblock could not be read (else empty)
+  /// With filesystem "LVM2_member": the logical volumes its metadata lists, or why the metadata
+  /// could not be read (`volumes_error`).
+  std::vector<ImageVolume> volumes;
+  std::string volumes_error;
   bool operator==(const ImagePartition&) const = default;
 };
 

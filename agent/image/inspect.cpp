@@ -1,6 +1,7 @@
 // What is inside an image: the partition table and each partition's filesystem, read through the
 // guest view with the same disk/ readers the live audit uses.
 #include "disk/filesystems.h"
+#include "disk/lvm.h"
 #include "disk/partitions.h"
 #include "image/image.h"
 
@@ -20,6 +21,34 @@ void probeInto(const disk::BlockSource& part, ImagePartition& p) {
   p.label = fs->label;
   if (fs->ext) p.features = fs->ext->features;
   if (fs->xfs) p.features = fs->xfs->features;
+  if (fs->type != "LVM2_member") return;
+  // A PV: the filesystems are inside its logical volumes (the root of most RHEL/CentOS disks).
+  auto lvs = disk::readLvmVolumes(part);
+  if (!lvs) {
+    p.volumes_error = lvs.error().message;
+    return;
+  }
+  for (disk::LvmVolume& lv : *lvs) {
+    ImageVolume v;
+    v.name = lv.vg + "/" + lv.name;
+    v.size = lv.size;
+    if (!lv.unreadable.empty()) {
+      v.error = "not read: " + lv.unreadable;
+    } else {
+      disk::LvmVolumeSource src(part, std::move(lv));
+      auto vfs = disk::probeFilesystem(src);
+      if (!vfs) {
+        v.error = vfs.error().message;
+      } else {
+        v.filesystem = vfs->type;
+        v.uuid = vfs->uuid;
+        v.label = vfs->label;
+        if (vfs->ext) v.features = vfs->ext->features;
+        if (vfs->xfs) v.features = vfs->xfs->features;
+      }
+    }
+    p.volumes.push_back(std::move(v));
+  }
 }
 
 }  // namespace

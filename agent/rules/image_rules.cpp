@@ -69,6 +69,19 @@ Evidence partitionEvidence(const ImageFacts& img, const ImagePartition& p,
   return Evidence{img.file, 0, describePartition(p) + (note.empty() ? "" : " — " + note)};
 }
 
+/// One logical volume of an LVM partition, as evidence.
+Evidence volumeEvidence(const ImageFacts& img, const ImagePartition& p, const ImageVolume& v,
+                        const std::string& note = "") {
+  std::string fs = !v.error.empty()       ? "unreadable (" + v.error + ")"
+                   : v.filesystem.empty() ? std::string("no filesystem recognised")
+                                          : v.filesystem;
+  std::string where =
+      p.number == 0 ? std::string("whole disk") : fmt::format("partition {}", p.number);
+  return Evidence{img.file, 0,
+                  fmt::format("{} LVM logical volume {} ({}): {}{}", where, v.name,
+                              image::humanSize(v.size), fs, note.empty() ? "" : " — " + note)};
+}
+
 /// Whether a partition is left out of the filesystem and partition-count rules.
 bool ignored(const ImagePartition& p, const std::vector<std::string>& ignore) {
   return p.extended || contains(ignore, p.filesystem) || contains(ignore, p.type_name);
@@ -315,9 +328,28 @@ Outcome evaluateImageFilesystems(const Facts& facts, const Params& params) {
       unreadable.push_back(what);
       out.evidence.push_back(partitionEvidence(img, p));
     } else if (p.filesystem == "LVM2_member") {
-      unreadable.push_back(what + " (LVM)");
-      out.evidence.push_back(partitionEvidence(
-          img, p, "the filesystems in its logical volumes are not read by this version"));
+      if (!p.volumes_error.empty()) {
+        unreadable.push_back(what + " (LVM)");
+        out.evidence.push_back(partitionEvidence(img, p, p.volumes_error));
+        continue;
+      }
+      if (p.volumes.empty()) {
+        out.evidence.push_back(partitionEvidence(img, p, "a PV with no logical volume"));
+      }
+      for (const ImageVolume& v : p.volumes) {
+        if (contains(ignore, v.filesystem)) continue;
+        std::string vwhat = what + " LV " + v.name;
+        if (!v.error.empty()) {
+          unreadable.push_back(vwhat);
+          out.evidence.push_back(volumeEvidence(img, p, v));
+        } else if (!contains(allowed, v.filesystem)) {
+          bad.push_back(vwhat + " (" + (v.filesystem.empty() ? "unknown" : v.filesystem) + ")");
+          out.evidence.push_back(volumeEvidence(img, p, v, "not supported"));
+        } else {
+          seen.push_back(vwhat + " " + v.filesystem);
+          out.evidence.push_back(volumeEvidence(img, p, v));
+        }
+      }
     } else if (!contains(allowed, p.filesystem)) {
       bad.push_back(what + " (" + (p.filesystem.empty() ? "unknown" : p.filesystem) + ")");
       out.evidence.push_back(partitionEvidence(img, p, "not supported"));
@@ -422,19 +454,31 @@ Outcome evaluateImageExt4Features(const Facts& facts, const Params& params) {
   const auto& together = params.getList("forbidden_together");
   std::vector<std::string> bad;
   int ext4 = 0;
-  for (const ImagePartition& p : c->partitions) {
-    if (p.filesystem != "ext4") continue;
-    ++ext4;
+  // The forbidden features an ext4 filesystem has, or none.
+  auto forbiddenIn = [&](const std::vector<std::string>& features) {
     std::vector<std::string> found;
     for (const auto& feat : forbidden) {
-      if (contains(p.features, feat)) found.push_back(feat);
+      if (contains(features, feat)) found.push_back(feat);
     }
     bool all = !together.empty() &&
                std::all_of(together.begin(), together.end(),
-                           [&](const std::string& t) { return contains(p.features, t); });
+                           [&](const std::string& t) { return contains(features, t); });
     if (all) found.push_back(join(together) + " together");
+    return found;
+  };
+  for (const ImagePartition& p : c->partitions) {
     std::string what = p.number == 0 ? "the whole disk" : fmt::format("partition {}", p.number);
-    if (!found.empty()) {
+    for (const ImageVolume& v : p.volumes) {
+      if (v.filesystem != "ext4") continue;
+      ++ext4;
+      if (auto found = forbiddenIn(v.features); !found.empty()) {
+        bad.push_back(what + " LV " + v.name + " (" + join(found) + ")");
+        out.evidence.push_back(volumeEvidence(img, p, v, "features: " + join(v.features)));
+      }
+    }
+    if (p.filesystem != "ext4") continue;
+    ++ext4;
+    if (auto found = forbiddenIn(p.features); !found.empty()) {
       bad.push_back(what + " (" + join(found) + ")");
       out.evidence.push_back(partitionEvidence(img, p, "features: " + join(p.features)));
     }

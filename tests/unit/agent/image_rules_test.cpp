@@ -131,8 +131,33 @@ TEST(ImageRules, Filesystems) {
   EXPECT_EQ(btrfs.status, Status::kFail);
   EXPECT_EQ(btrfs.message,
             "unsupported filesystems: partition 1 (btrfs); supported: xfs, ext3, ext4");
-  Outcome lvm = evaluateImageFilesystems(imageFacts("raw", kGiB, {part(1, "LVM2_member")}), p);
-  EXPECT_EQ(lvm.status, Status::kError);
+  // An LVM PV: its logical volumes' filesystems are judged; one it cannot read is an error.
+  ImagePartition pv = part(2, "LVM2_member");
+  pv.volumes = {{"centos/root", 8 * kGiB, "xfs", "", "", {"crc"}, ""},
+                {"centos/swap", kGiB, "swap", "", "", {}, ""}};
+  Outcome lvm = evaluateImageFilesystems(imageFacts("raw", kGiB, {part(1, "xfs"), pv}), p);
+  EXPECT_EQ(lvm.status, Status::kPass) << lvm.message;
+  EXPECT_EQ(lvm.message, "supported filesystems: partition 1 xfs, partition 2 LV centos/root xfs");
+  bool named = false;
+  for (const auto& e : lvm.evidence) {
+    named = named || e.text.find("partition 2 LVM logical volume centos/root") != std::string::npos;
+  }
+  EXPECT_TRUE(named);
+  pv.volumes.push_back({"centos/data", kGiB, "btrfs", "", "", {}, ""});
+  Outcome bad = evaluateImageFilesystems(imageFacts("raw", kGiB, {pv}), p);
+  EXPECT_EQ(bad.status, Status::kFail);
+  EXPECT_NE(bad.message.find("partition 2 LV centos/data (btrfs)"), std::string::npos)
+      << bad.message;
+  pv.volumes.back() = {"centos/home", kGiB, "", "", "", {}, "not read: segment1 is of type thin"};
+  Outcome thin = evaluateImageFilesystems(imageFacts("raw", kGiB, {pv}), p);
+  EXPECT_EQ(thin.status, Status::kError);
+  EXPECT_NE(thin.message.find("partition 2 LV centos/home"), std::string::npos) << thin.message;
+  ImagePartition broken = part(2, "LVM2_member");
+  broken.volumes_error =
+      "disk.raw partition 2: LVM2 metadata area header at offset 4096: bad magic";
+  Outcome unread = evaluateImageFilesystems(imageFacts("raw", kGiB, {broken}), p);
+  EXPECT_EQ(unread.status, Status::kError);
+  EXPECT_NE(unread.message.find("partition 2 (LVM)"), std::string::npos) << unread.message;
   EXPECT_EQ(evaluateImageFilesystems(imageFacts("raw", kGiB, {}), p).status, Status::kFail);
   ImagePartition ext = part(5, "", kGiB);
   ext.extended = true;
@@ -172,6 +197,11 @@ TEST(ImageRules, Ext4Features) {
       evaluateImageExt4Features(imageFacts("raw", kGiB, {part(1, "ext4", kGiB, {"project"})}), p)
           .status,
       Status::kPass);
+  ImagePartition pv = part(2, "LVM2_member");
+  pv.volumes = {{"vg/root", 8 * kGiB, "ext4", "", "", {"has_journal", "64bit"}, ""}};
+  Outcome lv = evaluateImageExt4Features(imageFacts("raw", kGiB, {part(1, "xfs"), pv}), p);
+  EXPECT_EQ(lv.status, Status::kFail);
+  EXPECT_EQ(lv.message, "ext4 features the cloud cannot resize: partition 2 LV vg/root (64bit)");
 }
 
 // One policy serves both commands: audit evaluates no image rule, image check only image rules.
