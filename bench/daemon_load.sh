@@ -49,7 +49,7 @@ YAML
 "$bin" daemon --config "$tmp/guestprep.yaml" "${root_args[@]}" --foreground 2> "$tmp/daemon.log" &
 pid=$!
 for _ in $(seq 1 300); do
-  grep -q "listening on" "$tmp/daemon.log" && break
+  grep -qs "listening on" "$tmp/daemon.log" && break
   kill -0 "$pid" 2>/dev/null || { cat "$tmp/daemon.log" >&2; exit 1; }
   sleep 0.1
 done
