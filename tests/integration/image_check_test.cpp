@@ -152,6 +152,113 @@ TEST_F(ImageCheck, TooLargeAndUnreadableImages) {
       << l.out;
 }
 
+// Writes `bytes` at `offset` of `file` (the LVM2 label and metadata this test lays out itself).
+void writeAt(const std::string& file, std::uint64_t offset, const std::string& bytes) {
+  std::fstream f(file, std::ios::binary | std::ios::in | std::ios::out);
+  f.seekp(static_cast<std::streamoff>(offset));
+  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+std::string le(std::uint64_t v, int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  return s;
+}
+
+// The RHEL/CentOS layout: /boot on partition 1, an LVM2 PV on partition 2 holding the root
+// logical volume in two segments (its second half before its first on the PV) and swap. The root
+// filesystem is made by mkfs.ext4 (with 64bit, which X-EXT4FEAT warns about) through the PV's
+// extents.
+TEST_F(ImageCheck, RootOnLvmIsReadThroughTheLogicalVolume) {
+  if (!have("mkswap")) GTEST_SKIP() << "mkswap missing (util-linux)";
+  constexpr std::uint64_t kMiB = 1 << 20;
+  const std::uint64_t p2 = 64 * kMiB;  // partition 2 start
+  const std::uint64_t pe_start = p2 + kMiB, extent = 4 * kMiB;
+  std::string raw = path("lvm.raw");
+  { std::ofstream(raw, std::ios::binary); }
+  fs::resize_file(raw, 1024 * kMiB);
+  std::string layout = path("lvm.layout");
+  std::ofstream(layout) << "label: dos\nstart=2048, size=124928, type=83, bootable\n"
+                           "start=131072, type=8e\n";
+  sh({"/bin/sh", "-c", "exec sfdisk -q \"$0\" < \"$1\"", raw, layout});
+  sh({"/bin/sh", "-c", "exec mkfs.ext4 -q -F -O ^64bit -E offset=1048576,nodiscard \"$0\" 61440k",
+      raw});
+  // root: LV extents 0-31 at PV extents 64-95, extents 32-63 at PV extents 0-31. mkfs.ext4 can
+  // only write one contiguous range, so the filesystem is made 128 MiB (its superblock and the
+  // first groups land in the first segment) and the LV is larger than it.
+  sh({"/bin/sh", "-c", "exec mkfs.ext4 -q -F -O 64bit -E offset=$1,nodiscard \"$0\" 131072k", raw,
+      std::to_string(pe_start + 64 * extent)});
+  std::string id =
+      "LvmTst"
+      "AAAA"
+      "BBBB"
+      "CCCC"
+      "DDDD"
+      "EEEE"
+      "FFFFFF";
+  std::string text =
+      "centos {\nid = \"VgTest-0000-0000-0000-0000-0000-000000\"\nseqno = 3\n"
+      "format = \"lvm2\"\nstatus = [\"RESIZEABLE\", \"READ\", \"WRITE\"]\nflags = []\n"
+      "extent_size = 8192\nphysical_volumes {\npv0 {\nid = \"LvmTst-AAAA-BBBB-CCCC-DDDD-EEEE-"
+      "FFFFFF\"\ndevice = \"/dev/sda2\"\nstatus = [\"ALLOCATABLE\"]\npe_start = 2048\n"
+      "pe_count = 239\n}\n}\nlogical_volumes {\nroot {\nstatus = [\"READ\", \"WRITE\", "
+      "\"VISIBLE\"]\nsegment_count = 2\nsegment1 {\nstart_extent = 0\nextent_count = 32\n"
+      "type = \"striped\"\nstripe_count = 1\nstripes = [\n\"pv0\", 64\n]\n}\nsegment2 {\n"
+      "start_extent = 32\nextent_count = 32\ntype = \"striped\"\nstripe_count = 1\n"
+      "stripes = [\n\"pv0\", 0\n]\n}\n}\nswap {\nstatus = [\"READ\", \"WRITE\", "
+      "\"VISIBLE\"]\nsegment_count = 1\nsegment1 {\nstart_extent = 0\nextent_count = 8\n"
+      "type = \"striped\"\nstripe_count = 1\nstripes = [\n\"pv0\", 32\n]\n}\n}\n}\n}\n"
+      "contents = \"Text Format Volume Group\"\nversion = 1\n";
+  writeAt(raw, p2 + 512,
+          "LABELONE" + le(1, 8) + le(0, 4) + le(32, 4) + "LVM2 001" + id + le(960 * kMiB, 8) +
+              le(kMiB, 8) + le(0, 8) + le(0, 16) + le(4096, 8) + le(kMiB - 4096, 8) + le(0, 16));
+  writeAt(raw, p2 + 4096,
+          le(0, 4) + " LVM2 x[5A%r0N*>" + le(1, 4) + le(4096, 8) + le(kMiB - 4096, 8) + le(512, 8) +
+              le(text.size() + 1, 8) + le(0, 8));
+  writeAt(raw, p2 + 4096 + 512, text);
+  // The swap LV (PV extent 32) gets mkswap's signature page.
+  std::string swap = path("swap.img");
+  { std::ofstream(swap, std::ios::binary); }
+  fs::resize_file(swap, 4 * kMiB);
+  sh({"mkswap", "-q", swap});
+  {
+    std::ifstream in(swap, std::ios::binary);
+    std::string page(4096, '\0');
+    in.read(page.data(), 4096);
+    writeAt(raw, pe_start + 32 * extent, page);
+  }
+  fs::remove(swap);
+
+  CommandResult r = runGuestprep({"image", "check", raw, "--format", "json"});
+  nlohmann::json report = parse(r);
+  std::string complaint = validateReportSchema(r.out);
+  if (!complaint.starts_with("SKIP")) {
+    EXPECT_EQ(complaint, "");
+  }
+  nlohmann::json pv = report["image"]["contents"]["partitions"][1];
+  EXPECT_EQ(pv["filesystem"], "LVM2_member") << pv.dump();
+  ASSERT_EQ(pv["volumes"].size(), 2u) << pv.dump();
+  EXPECT_EQ(pv["volumes"][0]["name"], "centos/root");
+  EXPECT_EQ(pv["volumes"][0]["size"], 64 * extent);
+  EXPECT_EQ(pv["volumes"][0]["filesystem"], "ext4") << pv.dump();
+  EXPECT_EQ(pv["volumes"][1]["name"], "centos/swap");
+  nlohmann::json fstype;  // L-FSTYPE has two rules here: the partition style and this one
+  for (const auto& f : report["findings"]) {
+    if (f["rule_type"] == "image.filesystems") fstype = f;
+  }
+  EXPECT_EQ(fstype["status"], "pass") << fstype.dump();
+  EXPECT_NE(fstype["message"].get<std::string>().find("partition 2 LV centos/root ext4"),
+            std::string::npos)
+      << fstype.dump();
+  nlohmann::json feat = findingFor(report, "X-EXT4FEAT");
+  EXPECT_EQ(feat["status"], "warn") << "the built-in policy's severity for X-EXT4FEAT\n"
+                                    << feat.dump();
+  EXPECT_NE(feat["message"].get<std::string>().find("partition 2 LV centos/root (64bit)"),
+            std::string::npos)
+      << feat.dump();
+  fs::remove(raw);
+}
+
 TEST_F(ImageCheck, UsageErrorsExitTwo) {
   CommandResult missing = runGuestprep({"image", "check", path("nope.vhd")});
   EXPECT_EQ(missing.exit_code, 2);
