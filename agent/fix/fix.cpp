@@ -219,6 +219,17 @@ std::string renderPlanText(const Plan& plan, const Host& host) {
           out << "  run " << fmt::format("{}", fmt::join(a.argv, " ")) << ": " << a.why << "\n";
           for (const auto& t : a.touches) out << "    (changes " << t << ", backed up first)\n";
           break;
+        case ActionKind::kSetRegistryValue: {
+          // Like a diff line: the value as the earlier actions leave it, then the new one.
+          auto old = planned.registryValue(a.path, a.value_name);
+          out << "  registry " << a.path << "\\" << a.value_name << ": " << a.why << "\n";
+          out << "    - "
+              << (old ? describeRegistryData(*old)
+                      : "(cannot be read: " + old.error().message + ")")
+              << "\n";
+          out << "    + " << describeRegistryData(a.value) << "\n";
+          break;
+        }
       }
       planned.apply(a);
     }

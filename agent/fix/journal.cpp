@@ -91,6 +91,33 @@ FileMeta metaFromJson(const nlohmann::json& j) {
   return m;
 }
 
+nlohmann::json registryToJson(const RegistryData& v) {
+  if (!v.exists) return nlohmann::json{{"exists", false}};
+  return nlohmann::json{{"exists", true}, {"type", v.type}, {"data", hexEncode(v.data)}};
+}
+
+RegistryData registryFromJson(const nlohmann::json& j) {
+  RegistryData v;
+  v.exists = j.at("exists").get<bool>();
+  if (!v.exists) return v;
+  v.type = j.at("type").get<std::uint32_t>();
+  v.data = hexDecode(j.at("data").get<std::string>());
+  return v;
+}
+
+constexpr std::string_view kRegistryAction = "set-registry";
+
+/// What identifies the thing an entry touched: its path, or a registry value's key and name
+/// (case-insensitive, as the registry is).
+std::string touchKey(const JournalEntry& e) {
+  if (e.action != kRegistryAction) return e.path;
+  std::string k = "registry:" + e.path + '\0' + e.value_name;
+  for (char& c : k) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return k;
+}
+
 std::pair<std::string, std::string> splitParent(const std::string& path) {
   auto slash = path.find_last_of('/');
   if (slash == std::string::npos || slash == 0) {
@@ -150,6 +177,11 @@ void to_json(nlohmann::json& j, const JournalRun& r) {
     if (!e.argv.empty()) je["argv"] = e.argv;
     if (!e.undo_argv.empty()) je["undo_argv"] = e.undo_argv;
     if (!e.note.empty()) je["note"] = e.note;
+    if (e.action == kRegistryAction) {
+      je["value_name"] = e.value_name;
+      je["reg_before"] = registryToJson(e.reg_before);
+      je["reg_after"] = registryToJson(e.reg_after);
+    }
     entries.push_back(std::move(je));
   }
   nlohmann::json rollback = nlohmann::json::array();
@@ -196,6 +228,11 @@ void from_json(const nlohmann::json& j, JournalRun& r) {
     if (je.contains("argv")) e.argv = je.at("argv").get<std::vector<std::string>>();
     if (je.contains("undo_argv")) e.undo_argv = je.at("undo_argv").get<std::vector<std::string>>();
     if (je.contains("note")) e.note = je.at("note").get<std::string>();
+    if (e.action == kRegistryAction) {
+      e.value_name = je.at("value_name").get<std::string>();
+      e.reg_before = registryFromJson(je.at("reg_before"));
+      e.reg_after = registryFromJson(je.at("reg_after"));
+    }
     r.entries.push_back(std::move(e));
   }
   r.rollback.clear();
@@ -333,12 +370,42 @@ Result<void> Journal::applyOne(const Action& a, const std::string& path) {
     case ActionKind::kSetFlags:
       return host_->setInodeFlags(path, a.flags);
     case ActionKind::kRunCommand:
+    case ActionKind::kSetRegistryValue:
       break;
   }
   return fail(ErrorCode::kInvalidInput, "not a file action");
 }
 
+Result<void> Journal::applyRegistry(const Action& a, const std::string& requirement) {
+  if (a.path.empty()) return fail(ErrorCode::kInvalidInput, "a registry action without a key");
+  auto before = host_->registryValue(a.path, a.value_name);
+  if (!before) return std::unexpected(before.error());
+  JournalEntry e;
+  e.n = static_cast<int>(run_.entries.size()) + 1;
+  e.requirement = requirement;
+  e.action = std::string(kRegistryAction);
+  e.path = a.path;
+  e.value_name = a.value_name;
+  e.reg_before = std::move(*before);
+  e.reg_after = a.value;
+  // The old value is durable before the write.
+  run_.entries.push_back(std::move(e));
+  if (auto r = save(); !r) {
+    run_.entries.pop_back();
+    return r;
+  }
+  step();
+  std::size_t index = run_.entries.size() - 1;
+  if (auto r = host_->setRegistryValue(a.path, a.value_name, a.value); !r) return r;
+  step();
+  run_.entries[index].state = "done";
+  if (auto r = save(); !r) return r;
+  step();
+  return {};
+}
+
 Result<void> Journal::apply(const Action& a, const std::string& requirement) {
+  if (a.kind == ActionKind::kSetRegistryValue) return applyRegistry(a, requirement);
   if (a.kind == ActionKind::kRunCommand) {
     std::vector<std::size_t> touched;
     for (const auto& t : a.touches) {
@@ -454,6 +521,38 @@ Result<std::string> lastRollbackCandidate(const Host& host) {
 
 namespace {
 
+/// Puts one registry value back as it was (or deletes it), then reads it again to check.
+RestoreOutcome restoreRegistry(MutableHost& host, const JournalEntry& e) {
+  RestoreOutcome o{e.path + "\\" + e.value_name, "failed", {}};
+  auto cur = host.registryValue(e.path, e.value_name);
+  if (!cur) {
+    o.detail = cur.error().message;
+    return o;
+  }
+  if (*cur == e.reg_before) {
+    o.result = "unchanged";
+    return o;
+  }
+  if (auto r = host.setRegistryValue(e.path, e.value_name, e.reg_before); !r) {
+    o.detail = r.error().message;
+    return o;
+  }
+  auto after = host.registryValue(e.path, e.value_name);
+  if (!after) {
+    o.detail = after.error().message;
+    return o;
+  }
+  if (*after != e.reg_before) {
+    o.detail = "after restoring, the value is " + describeRegistryData(*after) + ", expected " +
+               describeRegistryData(e.reg_before);
+    return o;
+  }
+  o.result = "restored";
+  o.detail = e.reg_before.exists ? "restored to " + describeRegistryData(e.reg_before)
+                                 : "deleted (created by the run)";
+  return o;
+}
+
 /// Puts one entry's path back as it was; returns what it did.
 RestoreOutcome restoreEntry(MutableHost& host, const std::string& run_dir, const JournalEntry& e) {
   RestoreOutcome o{e.path, "failed", {}};
@@ -555,10 +654,10 @@ Result<JournalRun> rollbackRun(MutableHost& host, const std::string& run_id,
   // earliest entry), so a rollback never writes intermediate states and a second one is a no-op.
   std::map<std::string, int> first_touch;
   for (const auto& e : run->entries) {
-    if (e.action != "run") first_touch.emplace(e.path, e.n);
+    if (e.action != "run") first_touch.emplace(touchKey(e), e.n);
   }
   for (auto it = run->entries.rbegin(); it != run->entries.rend(); ++it) {
-    if (it->action != "run" && first_touch[it->path] != it->n) continue;
+    if (it->action != "run" && first_touch[touchKey(*it)] != it->n) continue;
     RestoreOutcome o;
     if (it->action == "run") {
       o.path = fmt::format("{}", fmt::join(it->argv, " "));
@@ -573,6 +672,8 @@ Result<JournalRun> rollbackRun(MutableHost& host, const std::string& run_id,
             res ? fmt::format("'{}' exited {}", fmt::join(it->undo_argv, " "), res->exit_code)
                 : res.error().message;
       }
+    } else if (it->action == kRegistryAction) {
+      o = restoreRegistry(host, *it);
     } else {
       o = restoreEntry(host, run_dir, *it);
     }

@@ -3,6 +3,9 @@
 // made durable; the change itself is an atomic replace. `rollbackRun` restores a run byte for byte
 // from that record, whatever step the run stopped at (crash, I/O error or success).
 //
+// Registry values (Windows) are entries too: the old type and data, or the value's absence, are
+// in the manifest before the value is written; rollback writes them back or deletes the value.
+//
 // On disk, inside the audited system: /var/lib/guestprep/journal/<run-id>/
 //   manifest.json   the run and one entry per touched path, rewritten atomically after each step
 //   backup/<n>      the content of entry n's file before the run (regular files only)
@@ -35,6 +38,9 @@ struct JournalEntry {
   std::vector<std::string> undo_argv;  ///< kRunCommand
   /// kRunCommand: why it ran and what rollback cannot undo (packages removed or installed).
   std::string note;
+  std::string value_name;        ///< "set-registry": the value's name (`path` is its key)
+  RegistryData reg_before;       ///< "set-registry": the value before (absent: rollback deletes it)
+  RegistryData reg_after;        ///< "set-registry": the value the run writes
   std::string state = "intent";  ///< "intent" (recorded, maybe applied) or "done"
 };
 
@@ -88,6 +94,9 @@ class Journal {
   Result<JournalEntry*> record(const std::string& path, const std::string& action,
                                const std::string& requirement);
   Result<void> applyOne(const Action& a, const std::string& path);
+  /// kSetRegistryValue: the old value (or its absence) is durable in the manifest before the
+  /// write.
+  Result<void> applyRegistry(const Action& a, const std::string& requirement);
 
   MutableHost* host_;
   StepHook hook_;

@@ -1,4 +1,7 @@
+// Plans: action names, their JSON, the action constructors and registry value descriptions.
 #include "fix/plan.h"
+
+#include <fmt/format.h>
 
 namespace guestprep {
 
@@ -22,6 +25,8 @@ std::string toString(ActionKind k) {
       return "set-flags";
     case ActionKind::kRunCommand:
       return "run";
+    case ActionKind::kSetRegistryValue:
+      return "set-registry";
   }
   return "unknown";
 }
@@ -51,6 +56,11 @@ void to_json(nlohmann::json& j, const Action& a) {
     case ActionKind::kRunCommand:
       j["argv"] = a.argv;
       j["touches"] = a.touches;
+      break;
+    case ActionKind::kSetRegistryValue:
+      j["key"] = a.path;
+      j["name"] = a.value_name;
+      j["value"] = describeRegistryData(a.value);
       break;
   }
 }
@@ -116,6 +126,84 @@ Action runAction(std::vector<std::string> argv, std::vector<std::string> touches
   a.touches = std::move(touches);
   a.why = std::move(why);
   return a;
+}
+
+Action setRegistryAction(std::string key, std::string value_name, RegistryData value,
+                         std::string why) {
+  Action a;
+  a.kind = ActionKind::kSetRegistryValue;
+  a.path = std::move(key);
+  a.value_name = std::move(value_name);
+  a.value = std::move(value);
+  a.why = std::move(why);
+  return a;
+}
+
+RegistryData registryDword(std::uint32_t value) {
+  RegistryData d;
+  d.exists = true;
+  d.type = 4;  // REG_DWORD
+  for (int i = 0; i < 4; ++i) d.data += static_cast<char>((value >> (8 * i)) & 0xff);
+  return d;
+}
+
+namespace {
+
+std::uint64_t littleEndian(std::string_view bytes) {
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    n |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
+  }
+  return n;
+}
+
+/// UTF-16LE strings (NUL-separated) shown as text; characters beyond ASCII as \uXXXX.
+std::string utf16Text(std::string_view bytes) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < bytes.size(); i += 2) {
+    unsigned u = static_cast<unsigned char>(bytes[i]) |
+                 (static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8);
+    if (u == 0) {
+      out += "\\0";
+    } else if (u >= 0x20 && u < 0x7f) {
+      out += static_cast<char>(u);
+    } else {
+      out += fmt::format("\\u{:04x}", u);
+    }
+  }
+  while (out.ends_with("\\0")) out.resize(out.size() - 2);
+  return out;
+}
+
+}  // namespace
+
+std::string describeRegistryData(const RegistryData& v) {
+  if (!v.exists) return "absent";
+  switch (v.type) {
+    case 1:
+      return "REG_SZ \"" + utf16Text(v.data) + "\"";
+    case 2:
+      return "REG_EXPAND_SZ \"" + utf16Text(v.data) + "\"";
+    case 7:
+      return "REG_MULTI_SZ \"" + utf16Text(v.data) + "\"";
+    case 4:
+      if (v.data.size() == 4) {
+        auto n = littleEndian(v.data);
+        return fmt::format("REG_DWORD {:#010x} ({})", n, n);
+      }
+      break;
+    case 11:
+      if (v.data.size() == 8) {
+        auto n = littleEndian(v.data);
+        return fmt::format("REG_QWORD {:#018x} ({})", n, n);
+      }
+      break;
+    default:
+      break;
+  }
+  std::string hex;
+  for (unsigned char c : v.data) hex += fmt::format("{:02x}", c);
+  return fmt::format("type {} ({} bytes) {}", v.type, v.data.size(), hex);
 }
 
 }  // namespace guestprep

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "host/mutable_host.h"
+
 namespace guestprep {
 
 struct Facts;
@@ -20,6 +22,9 @@ enum class ActionKind {
   kMakeDir,     ///< create the directory `path` with `mode` (its parent must exist)
   kSetFlags,    ///< set the protect inode flags (immutable, append-only) of `path` to `flags`
   kRunCommand,  ///< run `argv` in the audited system; `touches` are backed up before
+  /// Windows: set the registry value `value_name` of the key `path` ("HKLM\\SYSTEM\\...") to
+  /// `value` (delete it when `!value.exists`); a service's start type is its Start value.
+  kSetRegistryValue,
 };
 
 struct Action {
@@ -32,6 +37,8 @@ struct Action {
   std::vector<std::string> argv;
   std::vector<std::string> touches;    ///< files the command creates or changes
   std::vector<std::string> undo_argv;  ///< how to undo a command's effect outside files
+  std::string value_name;              ///< kSetRegistryValue: the value's name
+  RegistryData value;                  ///< kSetRegistryValue: the new type and data
   std::string why;                     ///< one line for the plan
   bool operator==(const Action&) const = default;
 };
@@ -75,5 +82,7 @@ Action symlinkAction(std::string path, std::string target, std::string why);
 Action makeDirAction(std::string path, std::string why, std::uint32_t mode = 0755);
 Action setFlagsAction(std::string path, std::uint32_t flags, std::string why);
 Action runAction(std::vector<std::string> argv, std::vector<std::string> touches, std::string why);
+Action setRegistryAction(std::string key, std::string value_name, RegistryData value,
+                         std::string why);
 
 }  // namespace guestprep

@@ -56,12 +56,51 @@ std::string PlannedHost::actionPath(const Action& a) const {
       return entryKey(a.path);
     case ActionKind::kRunCommand:
       return {};
+    case ActionKind::kSetRegistryValue:
+      return a.path + "\\" + a.value_name;
   }
   return {};
 }
 
+namespace {
+
+/// Registry keys and value names are case-insensitive.
+std::string registryKey(std::string_view key, std::string_view name) {
+  std::string k(key);
+  k += '\0';
+  k += name;
+  for (char& c : k) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c == '/') c = '\\';
+  }
+  return k;
+}
+
+}  // namespace
+
+Result<RegistryData> PlannedHost::registryValue(std::string_view key, std::string_view name) const {
+  if (auto it = registry_.find(registryKey(key, name)); it != registry_.end()) return it->second;
+  return readRegistryValue(base_, key, name);
+}
+
+Result<RegistryData> readRegistryValue(const Host& host, std::string_view key,
+                                       std::string_view name) {
+  if (const auto* planned = dynamic_cast<const PlannedHost*>(&host)) {
+    return planned->registryValue(key, name);
+  }
+  if (const auto* mutable_host = dynamic_cast<const MutableHost*>(&host)) {
+    return mutable_host->registryValue(key, name);
+  }
+  return fail(ErrorCode::kUnsupported, "cannot read the registry value " + std::string(key) + "\\" +
+                                           std::string(name) + " through " + host.describe());
+}
+
 void PlannedHost::apply(const Action& a) {
   if (a.kind == ActionKind::kRunCommand) return;
+  if (a.kind == ActionKind::kSetRegistryValue) {
+    registry_[registryKey(a.path, a.value_name)] = a.value;
+    return;
+  }
   std::string key = actionPath(a);
   switch (a.kind) {
     case ActionKind::kWriteFile: {
@@ -100,6 +139,7 @@ void PlannedHost::apply(const Action& a) {
       break;
     }
     case ActionKind::kRunCommand:
+    case ActionKind::kSetRegistryValue:
       break;
   }
 }

@@ -9,6 +9,7 @@
 
 #include "fix/plan.h"
 #include "host/host.h"
+#include "host/mutable_host.h"
 
 namespace guestprep {
 
@@ -21,6 +22,11 @@ class PlannedHost : public Host {
   /// The path actions address once symlinks are resolved: writes and flag changes follow a final
   /// symlink; removal and symlink creation address the entry itself.
   [[nodiscard]] std::string actionPath(const Action& a) const;
+
+  /// A registry value as the plan leaves it: planned writes first, then the base host's
+  /// registry (a MutableHost's), else kUnsupported.
+  [[nodiscard]] Result<RegistryData> registryValue(std::string_view key,
+                                                   std::string_view name) const;
 
   [[nodiscard]] std::string describe() const override { return base_.describe(); }
   [[nodiscard]] bool hasRuntimeState() const override { return base_.hasRuntimeState(); }
@@ -59,6 +65,12 @@ class PlannedHost : public Host {
 
   const Host& base_;
   std::map<std::string, Entry> overlay_;
+  std::map<std::string, RegistryData> registry_;  ///< lower "key\0name" -> planned value
 };
+
+/// A registry value through any host: a PlannedHost's planned view, a MutableHost's registry;
+/// kUnsupported for a host that has none.
+Result<RegistryData> readRegistryValue(const Host& host, std::string_view key,
+                                       std::string_view name);
 
 }  // namespace guestprep

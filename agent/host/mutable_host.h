@@ -31,6 +31,21 @@ struct FileMeta {
   bool operator==(const FileMeta&) const = default;
 };
 
+/// One registry value as Windows stores it: its REG_* type number and its raw data (REG_SZ as
+/// UTF-16LE with its terminator, REG_DWORD as 4 little-endian bytes), or its absence. The
+/// journal keeps it byte for byte, so a rollback puts back exactly what was there.
+struct RegistryData {
+  bool exists = false;
+  std::uint32_t type = 0;  ///< REG_NONE 0, REG_SZ 1, REG_EXPAND_SZ 2, REG_BINARY 3, REG_DWORD 4...
+  std::string data;        ///< raw bytes
+  bool operator==(const RegistryData&) const = default;
+};
+
+/// REG_DWORD `value` as the registry stores it.
+RegistryData registryDword(std::uint32_t value);
+/// "REG_DWORD 0x00000000 (0)", "REG_SZ \"text\"", "absent": for plans and rollback reports.
+std::string describeRegistryData(const RegistryData& v);
+
 /// Inode flags the journal may change and restore (chattr's i, a, and the harmless others stay).
 inline constexpr std::uint32_t kInodeProtectFlags = kInodeImmutable | kInodeAppendOnly;
 
@@ -61,6 +76,16 @@ class MutableHost : public Host {
   [[nodiscard]] virtual Result<CommandResult> runInSystem(
       const std::vector<std::string>& argv,
       std::chrono::milliseconds timeout = std::chrono::minutes(10)) = 0;
+
+  /// Reads one registry value (`key` "HKLM\\SYSTEM\\...", `name` "" for the default value) of
+  /// the 64-bit view. A missing key or value is `exists == false`, not an error. Systems without
+  /// a registry (Linux) answer kUnsupported.
+  [[nodiscard]] virtual Result<RegistryData> registryValue(std::string_view key,
+                                                           std::string_view name) const = 0;
+  /// Writes one registry value (creating the key when missing), or deletes it when
+  /// `!value.exists`; the key is flushed before returning. kUnsupported without a registry.
+  [[nodiscard]] virtual Result<void> setRegistryValue(std::string_view key, std::string_view name,
+                                                      const RegistryData& value) = 0;
 };
 
 /// The live system, writable (fix mode on the machine itself).

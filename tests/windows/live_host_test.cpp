@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "host/live_api.h"
+#include "host/mutable_host.h"
 #include "host/windows_host.h"
 
 namespace guestprep::os_windows {
@@ -131,6 +132,35 @@ TEST(LiveApiTest, FirewallApiAnswersOrFailsCleanly) {
       EXPECT_NE(on.error().message.find("HRESULT 0x"), std::string::npos) << on.error().message;
     }
   }
+}
+
+// The live writable host's registry writes, only under wine: its registry is the test's own
+// wine prefix. On a real Windows the test is skipped, so no test changes a live system.
+TEST(WindowsLiveRegistry, WriteReadDeleteUnderWine) {
+  HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+  if (!ntdll || !GetProcAddress(ntdll, "wine_get_version")) {
+    GTEST_SKIP() << "not under wine: the live registry is not changed by tests";
+  }
+  auto host = makeLiveMutableHost();
+  const std::string key = "HKCU\\Software\\GuestprepTest\\Sub";
+  ASSERT_TRUE(host->setRegistryValue(key, "Dword", RegistryData{}));  // absent: nothing to do
+  auto absent = host->registryValue(key, "Dword");
+  ASSERT_TRUE(absent) << absent.error().message;
+  EXPECT_FALSE(absent->exists);
+  RegistryData sz{true, 1, std::string("a\0\xe9\0\0\0", 6)};  // "aé" in UTF-16LE, NUL
+  for (const RegistryData& v : {registryDword(7), sz}) {
+    auto w = host->setRegistryValue(key, "Value", v);
+    ASSERT_TRUE(w) << w.error().message;
+    auto r = host->registryValue(key, "Value");
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(*r, v);
+  }
+  ASSERT_TRUE(host->setRegistryValue(key, "Value", RegistryData{}));
+  EXPECT_FALSE(host->registryValue(key, "Value")->exists);
+  auto bad = host->registryValue("HKXX\\Nowhere", "x");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidInput);
+  RegDeleteTreeW(HKEY_CURRENT_USER, L"Software\\GuestprepTest");
 }
 
 }  // namespace

@@ -340,6 +340,18 @@ class PosixMutableHost : public MutableHost {
     return writeFlags(*real, std::string(path), flags);
   }
 
+  [[nodiscard]] Result<RegistryData> registryValue(std::string_view key,
+                                                   std::string_view name) const override {
+    return fail(ErrorCode::kUnsupported, "cannot read the registry value " + std::string(key) +
+                                             "\\" + std::string(name) +
+                                             ": a Linux system has no registry");
+  }
+  [[nodiscard]] Result<void> setRegistryValue(std::string_view key, std::string_view name,
+                                              const RegistryData&) override {
+    return fail(ErrorCode::kUnsupported, "cannot change the registry value " + std::string(key) +
+                                             "\\" + std::string(name) +
+                                             ": a Linux system has no registry");
+  }
   [[nodiscard]] Result<CommandResult> runInSystem(const std::vector<std::string>& argv,
                                                   std::chrono::milliseconds timeout) override {
     if (!root_ || root_->root().empty()) return runCommand(argv, timeout);

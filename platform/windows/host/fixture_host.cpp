@@ -322,14 +322,18 @@ Result<std::string> FixtureHost::readFile(std::string_view path, std::size_t max
 }
 
 Result<std::vector<std::string>> FixtureHost::listDir(std::string_view path) const {
-  std::string prefix = normalisePath(path) + "\\";
+  std::string self = normalisePath(path);
+  std::string prefix = self + "\\";
   std::vector<std::string> out;
-  for (const auto& [p, content] : files_) {
-    if (!p.starts_with(prefix)) continue;
+  auto add = [&](const std::string& p) {
+    if (!p.starts_with(prefix)) return;
     std::string rest = p.substr(prefix.size());
     std::string entry = rest.substr(0, rest.find('\\'));
     if (out.empty() || out.back() != entry) out.push_back(entry);
-  }
+  };
+  for (const auto& [p, content] : files_) add(p);
+  for (const auto& d : dirs_) add(d);
+  if (out.empty() && dirs_.contains(self)) return out;
   if (out.empty())
     return fail(ErrorCode::kNotFound, "'" + std::string(path) + "': no such directory");
   std::sort(out.begin(), out.end());
@@ -343,7 +347,8 @@ Result<FileStat> FixtureHost::stat(std::string_view path) const {
     return FileStat{FileStat::Type::kRegular, readonly_.contains(p) ? 0444u : 0644u, 0, 0,
                     it->second.size()};
   }
-  if (listDir(path)) return FileStat{FileStat::Type::kDirectory, 0755, 0, 0, 0};
+  if (dirs_.contains(p) || listDir(path))
+    return FileStat{FileStat::Type::kDirectory, 0755, 0, 0, 0};
   return fail(ErrorCode::kNotFound, "'" + std::string(path) + "': no such file or directory");
 }
 
@@ -375,6 +380,104 @@ Result<CommandResult> FixtureHost::run(const std::vector<std::string>& argv,
                 "'" + (argv.empty() ? std::string() : argv[0]) + "': no recorded output");
   }
   return it->second;
+}
+
+Result<void> FixtureHost::countWrite(std::string_view what) {
+  if (fail_write_at_ > 0 && ++writes_ == fail_write_at_) {
+    return fail(ErrorCode::kIo, "'" + std::string(what) + "': injected I/O error (disk full)");
+  }
+  return {};
+}
+
+Result<FileMeta> FixtureHost::metadata(std::string_view path) const {
+  FileMeta meta;
+  auto st = stat(path);
+  if (!st) {
+    if (st.error().code == ErrorCode::kNotFound) return meta;
+    return std::unexpected(st.error());
+  }
+  meta.exists = true;
+  meta.type = st->type;
+  meta.mode = st->mode;
+  return meta;
+}
+
+Result<void> FixtureHost::writeFileAtomic(std::string_view path, std::string_view content,
+                                          const FileMeta&, bool) {
+  std::string p = normalisePath(path);
+  if (dirs_.contains(p)) {
+    return fail(ErrorCode::kInvalidInput, "'" + std::string(path) + "' is a directory");
+  }
+  if (readonly_.contains(p)) {
+    return fail(ErrorCode::kPermission, "'" + std::string(path) + "' is read-only");
+  }
+  if (auto r = countWrite(path); !r) return r;
+  files_[p] = std::string(content);
+  return {};
+}
+
+Result<void> FixtureHost::writeSymlink(std::string_view path, std::string_view, const FileMeta&) {
+  return fail(ErrorCode::kUnsupported,
+              "'" + std::string(path) + "': a Windows fixture has no symbolic links");
+}
+
+Result<void> FixtureHost::removeEntry(std::string_view path) {
+  std::string p = normalisePath(path);
+  if (auto r = countWrite(path); !r) return r;
+  if (files_.erase(p) > 0) return {};
+  if (dirs_.contains(p)) {
+    auto children = listDir(path);
+    if (children && !children->empty()) {
+      return fail(ErrorCode::kInvalidInput, "'" + std::string(path) + "': directory not empty");
+    }
+    dirs_.erase(p);
+    return {};
+  }
+  return fail(ErrorCode::kNotFound, "'" + std::string(path) + "': no such file or directory");
+}
+
+Result<void> FixtureHost::makeDirectory(std::string_view path, std::uint32_t) {
+  std::string p = normalisePath(path);
+  if (auto r = countWrite(path); !r) return r;
+  if (files_.contains(p) || dirs_.contains(p)) {
+    return fail(ErrorCode::kInvalidInput, "'" + std::string(path) + "' already exists");
+  }
+  dirs_.insert(p);
+  return {};
+}
+
+Result<void> FixtureHost::setInodeFlags(std::string_view path, std::uint32_t) {
+  return fail(ErrorCode::kUnsupported, "'" + std::string(path) + "': no inode flags on Windows");
+}
+
+Result<CommandResult> FixtureHost::runInSystem(const std::vector<std::string>& argv,
+                                               std::chrono::milliseconds timeout) {
+  return run(argv, timeout);
+}
+
+Result<RegistryData> FixtureHost::registryValue(std::string_view key, std::string_view name) const {
+  auto v = regValue(key, name);
+  if (!v) {
+    if (v.error().code == ErrorCode::kNotFound) return RegistryData{};
+    return std::unexpected(v.error());
+  }
+  return toRegistryData(*v);
+}
+
+Result<void> FixtureHost::setRegistryValue(std::string_view key, std::string_view name,
+                                           const RegistryData& value) {
+  if (auto f = failing_keys_.find(lowerKey(key)); f != failing_keys_.end()) {
+    return fail(ErrorCode::kPermission, normaliseRegKey(key) + ": " + f->second);
+  }
+  if (auto r = countWrite(normaliseRegKey(key) + "\\" + std::string(name)); !r) return r;
+  if (!value.exists) {
+    removeValue(key, name);
+    return {};
+  }
+  auto v = fromRegistryData(value);
+  if (!v) return std::unexpected(v.error());
+  setValue(key, name, std::move(*v));
+  return {};
 }
 
 }  // namespace guestprep::os_windows

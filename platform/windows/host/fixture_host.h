@@ -2,22 +2,25 @@
 // names registry exports (.reg, the registry as `reg export` writes it) and records what the
 // APIs answer (version, service states, listening sockets, firewall API), plus files and
 // command outputs, the password rules, a secedit export, and volumes. It implements both Host and
-// WindowsApi, as the live system does.
+// WindowsApi, as the live system does, and is writable (MutableHost): fix mode's journal and
+// registry writes change the fixture in memory, so tests plan, apply, audit again and roll back.
 #pragma once
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "host/host.h"
+#include "host/mutable_host.h"
 #include "host/windows_api.h"
 
 namespace guestprep::os_windows {
 
-class FixtureHost : public Host, public WindowsApi {
+class FixtureHost : public MutableHost, public WindowsApi {
  public:
   /// Reads a fixture file; registry files are relative to its directory. Throws
   /// std::runtime_error naming the file on a bad fixture (a test bug, not an expected failure).
@@ -32,6 +35,17 @@ class FixtureHost : public Host, public WindowsApi {
   void removeValue(std::string_view key, std::string_view name);
   /// Makes every read of a key fail (kPermission) with `message`.
   void failKey(std::string_view key, std::string message);
+  /// Whether the system runs (live answers count); false: seen as at its next boot, offline.
+  void setRuntime(bool runtime) { runtime_ = runtime; }
+  /// Makes the `n`th write from now (file, directory, removal or registry value; 1 is the next)
+  /// fail with an I/O error, as a full disk would; 0 turns it off.
+  void failWriteAt(int n) {
+    fail_write_at_ = n;
+    writes_ = 0;
+  }
+  /// Every file (lower-case normalised path -> content) and directory made by writes: tests
+  /// compare them before and after a rollback.
+  [[nodiscard]] const std::map<std::string, std::string>& files() const { return files_; }
 
   // Host
   [[nodiscard]] std::string describe() const override { return describe_; }
@@ -48,6 +62,23 @@ class FixtureHost : public Host, public WindowsApi {
   [[nodiscard]] Result<CommandResult> run(
       const std::vector<std::string>& argv,
       std::chrono::milliseconds timeout = kDefaultTimeout) const override;
+
+  // MutableHost: files and directories in memory (no owners, modes or flags on a fixture), the
+  // registry through its typed values.
+  [[nodiscard]] Result<FileMeta> metadata(std::string_view path) const override;
+  [[nodiscard]] Result<void> writeFileAtomic(std::string_view path, std::string_view content,
+                                             const FileMeta& meta, bool keep_mtime) override;
+  [[nodiscard]] Result<void> writeSymlink(std::string_view path, std::string_view target,
+                                          const FileMeta& meta) override;
+  [[nodiscard]] Result<void> removeEntry(std::string_view path) override;
+  [[nodiscard]] Result<void> makeDirectory(std::string_view path, std::uint32_t mode) override;
+  [[nodiscard]] Result<void> setInodeFlags(std::string_view path, std::uint32_t flags) override;
+  [[nodiscard]] Result<CommandResult> runInSystem(const std::vector<std::string>& argv,
+                                                  std::chrono::milliseconds timeout) override;
+  [[nodiscard]] Result<RegistryData> registryValue(std::string_view key,
+                                                   std::string_view name) const override;
+  [[nodiscard]] Result<void> setRegistryValue(std::string_view key, std::string_view name,
+                                              const RegistryData& value) override;
 
   // WindowsApi
   [[nodiscard]] Result<RegValue> regValue(std::string_view key,
@@ -72,6 +103,8 @@ class FixtureHost : public Host, public WindowsApi {
   };
   [[nodiscard]] Result<const Key*> findKey(std::string_view key) const;
   Key& makeKey(std::string_view key);
+  /// Counts a write; the injected failure when it is the one asked for.
+  Result<void> countWrite(std::string_view what);
 
   std::string describe_ = "Windows fixture";
   bool runtime_ = true;
@@ -79,7 +112,10 @@ class FixtureHost : public Host, public WindowsApi {
   std::map<std::string, std::string> failing_keys_;
   std::map<std::string, std::string> files_;  ///< lower normalised path -> content
   std::map<std::string, bool> readonly_;      ///< lower normalised paths marked read-only
-  std::string secedit_;                       ///< the recorded export, decoded
+  std::set<std::string> dirs_;                ///< lower normalised directories made by writes
+  int fail_write_at_ = 0;
+  int writes_ = 0;
+  std::string secedit_;  ///< the recorded export, decoded
   std::map<std::vector<std::string>, CommandResult> commands_;
   /// Recorded API answers: os_version, services, tcp_listeners, firewall, user_modals, secedit,
   /// users, volumes.

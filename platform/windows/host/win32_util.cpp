@@ -1,11 +1,33 @@
 // Win32 helpers: string conversion at the API boundary, error messages.
 #include "host/win32_util.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "parsers/win_text.h"
 
 namespace guestprep::os_windows {
+
+std::wstring filePath(std::string_view path) {
+  constexpr std::string_view kState = "/var/lib/guestprep";
+  std::string p(path);
+  std::replace(p.begin(), p.end(), '\\', '/');
+  std::string rest;
+  if (p == "/var" || p == "/var/lib") {
+    rest = "";
+  } else if (p == kState || p.starts_with(std::string(kState) + "/")) {
+    rest = "\\guestprep" + p.substr(kState.size());
+  } else {
+    return widen(path);
+  }
+  wchar_t buf[MAX_PATH];
+  DWORD n = GetEnvironmentVariableW(L"ProgramData", buf, MAX_PATH);
+  std::wstring base =
+      n > 0 && n < MAX_PATH ? std::wstring(buf, n) : std::wstring(L"C:\\ProgramData");
+  std::wstring out = base + widen(rest);
+  std::replace(out.begin(), out.end(), L'/', L'\\');
+  return out;
+}
 
 std::wstring widen(std::string_view utf8) {
   std::u16string u = utf8ToUtf16(utf8);

@@ -13,6 +13,10 @@ namespace guestprep::os_windows {
 
 /// UTF-8 to the UTF-16 wide strings of the W APIs.
 std::wstring widen(std::string_view utf8);
+/// A path of the Host interface as a wide Win32 path. The fix journal's portable location
+/// (/var/lib/guestprep/...) is %ProgramData%\\guestprep\\... on Windows, and /var and /var/lib
+/// are %ProgramData% itself; every other path is only converted.
+std::wstring filePath(std::string_view path);
 /// UTF-16 from the W APIs to UTF-8.
 std::string narrow(std::wstring_view wide);
 /// "what: message (error N)", with the ErrorCode a caller can branch on.

@@ -124,3 +124,121 @@ std::string_view toString(FirewallProfile p) {
 }
 
 }  // namespace guestprep::os_windows
+
+namespace guestprep::os_windows {
+
+namespace {
+
+void appendUtf16(std::string& out, std::string_view utf8) {
+  for (char16_t u : utf8ToUtf16(utf8)) {
+    out += static_cast<char>(u & 0xff);
+    out += static_cast<char>(u >> 8);
+  }
+  out.append(2, '\0');
+}
+
+/// UTF-16LE data split at its NULs (a trailing odd byte is ignored, as Windows does).
+std::vector<std::string> utf16Strings(std::string_view bytes) {
+  std::vector<std::string> out;
+  std::u16string cur;
+  bool open = false;
+  for (std::size_t i = 0; i + 1 < bytes.size(); i += 2) {
+    char16_t u = static_cast<char16_t>(static_cast<unsigned char>(bytes[i]) |
+                                       (static_cast<unsigned char>(bytes[i + 1]) << 8));
+    if (u == 0) {
+      out.push_back(utf16ToUtf8(cur));
+      cur.clear();
+      open = false;
+    } else {
+      cur += u;
+      open = true;
+    }
+  }
+  if (open) out.push_back(utf16ToUtf8(cur));
+  return out;
+}
+
+}  // namespace
+
+RegistryData toRegistryData(const RegValue& v) {
+  RegistryData d;
+  d.exists = true;
+  d.type = static_cast<std::uint32_t>(v.type);
+  switch (v.type) {
+    case RegType::kSz:
+    case RegType::kExpandSz:
+      appendUtf16(d.data, v.text);
+      break;
+    case RegType::kMultiSz:
+      for (const auto& s : v.strings) appendUtf16(d.data, s);
+      d.data.append(2, '\0');
+      break;
+    case RegType::kDword:
+    case RegType::kQword:
+      for (int i = 0; i < (v.type == RegType::kDword ? 4 : 8); ++i) {
+        d.data += static_cast<char>((v.number >> (8 * i)) & 0xff);
+      }
+      break;
+    case RegType::kOther:
+      d.type = 0xffffffffu;  // the original type number is not kept by RegValue
+      d.data = v.bytes;
+      break;
+    default:
+      d.data = v.bytes;
+      break;
+  }
+  return d;
+}
+
+Result<RegValue> fromRegistryData(const RegistryData& d) {
+  if (!d.exists) return fail(ErrorCode::kInvalidInput, "an absent value has no data");
+  RegValue v;
+  switch (d.type) {
+    case 1:
+    case 2: {
+      v.type = d.type == 1 ? RegType::kSz : RegType::kExpandSz;
+      auto parts = utf16Strings(d.data);
+      v.text = parts.empty() ? std::string() : parts.front();
+      break;
+    }
+    case 7: {
+      v.type = RegType::kMultiSz;
+      for (auto& s : utf16Strings(d.data)) {
+        if (s.empty()) break;
+        v.strings.push_back(std::move(s));
+      }
+      break;
+    }
+    case 4:
+    case 11: {
+      v.type = d.type == 4 ? RegType::kDword : RegType::kQword;
+      std::size_t n = d.type == 4 ? 4 : 8;
+      if (d.data.size() != n) {
+        return fail(ErrorCode::kInvalidInput, std::string(toString(v.type)) + " data of " +
+                                                  std::to_string(d.data.size()) + " bytes");
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        v.number |= static_cast<std::uint64_t>(static_cast<unsigned char>(d.data[i])) << (8 * i);
+      }
+      break;
+    }
+    case 0:
+    case 3:
+    case 5:
+    case 6:
+      v.type = static_cast<RegType>(d.type);
+      v.bytes = d.data;
+      break;
+    default:
+      v.type = RegType::kOther;
+      v.bytes = d.data;
+      break;
+  }
+  return v;
+}
+
+std::string serviceKey(std::string_view name) {
+  return "HKLM\\SYSTEM\\CurrentControlSet\\Services\\" + std::string(name);
+}
+
+}  // namespace guestprep::os_windows

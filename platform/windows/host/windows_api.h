@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "host/mutable_host.h"
 
 namespace guestprep::os_windows {
 
@@ -44,6 +45,15 @@ std::string describeRegValue(const RegValue& v);
 /// A registry key path normalised to "HKLM\\Sub\\Key": long hive names shortened
 /// (HKEY_LOCAL_MACHINE -> HKLM), slashes and repeated or trailing separators removed.
 std::string normaliseRegKey(std::string_view key);
+
+/// The raw data of a typed value, as the registry stores it (strings UTF-16LE with their NULs).
+RegistryData toRegistryData(const RegValue& v);
+/// A typed value from raw registry data; kInvalidInput for a DWORD or QWORD of the wrong size.
+Result<RegValue> fromRegistryData(const RegistryData& d);
+
+/// The registry key of a service ("HKLM\\SYSTEM\\CurrentControlSet\\Services\\<name>"), whose
+/// `Start` value is its start type.
+std::string serviceKey(std::string_view name);
 
 /// Service start types as the SCM and the registry's Start value define them.
 enum class StartType {

@@ -57,7 +57,7 @@ void drain(HANDLE pipe, std::string& out) {
 }  // namespace
 
 Result<std::string> WindowsHost::readFile(std::string_view path, std::size_t max_bytes) const {
-  Handle f(CreateFileW(widen(path).c_str(), GENERIC_READ,
+  Handle f(CreateFileW(filePath(path).c_str(), GENERIC_READ,
                        FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
                        OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr));
   if (!f.ok()) return std::unexpected(win32Error(quoted(path), GetLastError()));
@@ -89,7 +89,7 @@ Result<std::vector<std::string>> WindowsHost::listDir(std::string_view path) con
   if (!pattern.ends_with('\\') && !pattern.ends_with('/')) pattern += '\\';
   pattern += '*';
   WIN32_FIND_DATAW fd;
-  HANDLE h = FindFirstFileW(widen(pattern).c_str(), &fd);
+  HANDLE h = FindFirstFileW(filePath(pattern).c_str(), &fd);
   if (h == INVALID_HANDLE_VALUE) return std::unexpected(win32Error(quoted(path), GetLastError()));
   std::vector<std::string> names;
   do {
@@ -105,7 +105,7 @@ Result<std::vector<std::string>> WindowsHost::listDir(std::string_view path) con
 
 Result<FileStat> WindowsHost::stat(std::string_view path) const {
   WIN32_FILE_ATTRIBUTE_DATA a;
-  if (!GetFileAttributesExW(widen(path).c_str(), GetFileExInfoStandard, &a)) {
+  if (!GetFileAttributesExW(filePath(path).c_str(), GetFileExInfoStandard, &a)) {
     return std::unexpected(win32Error(quoted(path), GetLastError()));
   }
   return statFrom(a, true);
@@ -113,7 +113,7 @@ Result<FileStat> WindowsHost::stat(std::string_view path) const {
 
 Result<FileStat> WindowsHost::lstat(std::string_view path) const {
   WIN32_FILE_ATTRIBUTE_DATA a;
-  if (!GetFileAttributesExW(widen(path).c_str(), GetFileExInfoStandard, &a)) {
+  if (!GetFileAttributesExW(filePath(path).c_str(), GetFileExInfoStandard, &a)) {
     return std::unexpected(win32Error(quoted(path), GetLastError()));
   }
   return statFrom(a, false);

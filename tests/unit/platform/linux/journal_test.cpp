@@ -258,6 +258,15 @@ class FailingHost : public MutableHost {
     if (auto e = tick(p)) return std::unexpected(*e);
     return inner_.setInodeFlags(p, f);
   }
+  [[nodiscard]] Result<RegistryData> registryValue(std::string_view k,
+                                                   std::string_view n) const override {
+    return inner_.registryValue(k, n);
+  }
+  Result<void> setRegistryValue(std::string_view k, std::string_view n,
+                                const RegistryData& v) override {
+    if (auto e = tick(k)) return std::unexpected(*e);
+    return inner_.setRegistryValue(k, n, v);
+  }
   Result<CommandResult> runInSystem(const std::vector<std::string>& argv,
                                     std::chrono::milliseconds t) override {
     return inner_.runInSystem(argv, t);
