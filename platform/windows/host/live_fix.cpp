@@ -278,7 +278,9 @@ class WindowsMutableHost : public MutableHost {
   }
   static std::unexpected<Error> refused(const char* what, std::string_view path) {
     return fail(ErrorCode::kUnsupported, std::string("cannot ") + what + " '" + std::string(path) +
-                                             "': changing a Windows system is not implemented yet");
+                                             "': on Windows, fixes change registry values and "
+                                             "service start types; files are written "
+                                             "only inside the journal");
   }
   os_windows::WindowsHost host_;
 };
