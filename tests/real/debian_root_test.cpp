@@ -95,8 +95,9 @@ TEST_F(DebianRoot, AuditGivesTheFirewallSystemStorageAndBootVerdicts) {
     const char* message_part;
   };
   const Want wants[] = {
-      // firewall: nothing of iptables-persistent, nftables' unit, firewalld or ufw installed.
-      {"L-FIREWALL", "pass", "no firewall is installed"},
+      // firewall: ufw is installed (its unit enabled by its postinst) but ufw.conf says
+      // ENABLED=no; nothing of iptables-persistent, nftables' unit or firewalld.
+      {"L-FIREWALL", "pass", "no firewall is enabled at boot"},
       {"L-SSH", "pass", "sshd starts at boot and listens on port 22"},
       // system: Debian 12 is beyond the 2018 list of standard platforms.
       {"L-PLATFORM", "warn", "choose Customized Linux"},
@@ -122,8 +123,9 @@ TEST_F(DebianRoot, AuditGivesTheFirewallSystemStorageAndBootVerdicts) {
       {"L-DRIVERS", "pass", "its initramfs can mount root on them"},
       {"X-NVME", "pass", "nvme"},
       {"X-BOOTKERNEL", "pass", "modules.dep and an initramfs"},
-      // auth: Debian's common-password (pam_unix obscure yescrypt).
-      {"L-PASSWD", "pass", ""},
+      // auth: Debian's common-password with libpam-pwquality's defaults (retry=3) before
+      // pam_unix obscure yescrypt.
+      {"L-PASSWD", "pass", "every password the cloud allows passes"},
       {"L-SHADOW", "pass", "neither immutable nor append-only"},
   };
   for (const Want& w : wants) {
@@ -133,6 +135,13 @@ TEST_F(DebianRoot, AuditGivesTheFirewallSystemStorageAndBootVerdicts) {
     EXPECT_NE(f["message"].get<std::string>().find(w.message_part), std::string::npos)
         << w.requirement << ": " << f["message"];
   }
+  // The real packages were read: ufw's own ufw.conf, and pam_pwquality in the password stack.
+  EXPECT_NE(findingFor(report, "L-FIREWALL")["evidence"].dump().find("ufw.conf:6 ENABLED=no"),
+            std::string::npos)
+      << findingFor(report, "L-FIREWALL").dump(2);
+  EXPECT_NE(findingFor(report, "L-PASSWD")["evidence"].dump().find("pam_pwquality"),
+            std::string::npos)
+      << findingFor(report, "L-PASSWD").dump(2);
   nlohmann::json drivers = findingFor(report, "L-DRIVERS");
   EXPECT_NE(drivers["evidence"].dump().find("/boot/initrd.img-"), std::string::npos)
       << drivers.dump(2);

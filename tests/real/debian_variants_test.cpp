@@ -15,6 +15,7 @@
 #include "host/posix_fs.h"
 #include "parsers/boot_initramfs.h"
 #include "support/run_binary.h"
+#include "support/suite_setup.h"
 
 namespace guestprep::testing {
 namespace {
@@ -119,33 +120,20 @@ bool hasEvidence(const nlohmann::json& f, const std::string& source, const std::
 
 // --- one copy, three independent changes: ufw, a second NIC, SELinux enforcing -----------------
 
-// What the ufw package installs and `ufw enable` then writes, with the admin's rules for a web
-// server that forgot ssh: ENABLED=yes, user rules for 80 and 443 only, DROP by default, and the
-// unit enabled by deb-systemd-helper.
-void installUfw(const std::string& root) {
-  writeFile(root + "/etc/ufw/ufw.conf",
-            "# /etc/ufw/ufw.conf\n#\n\n"
-            "# Set to yes to start on boot. If setting this remotely, be sure to add a rule\n"
-            "# to allow your remote connection before starting ufw. Eg: 'ufw allow 22/tcp'\n"
-            "ENABLED=yes\n\n"
-            "# Please use the 'ufw' command to set the loglevel. Eg: 'ufw logging medium'.\n"
-            "# See 'man ufw' for details.\n"
-            "LOGLEVEL=low\n");
-  writeFile(root + "/etc/default/ufw",
-            "# /etc/default/ufw\n#\n\n"
-            "# Set to yes to apply rules to support IPv6 (no means only IPv6 on loopback\n"
-            "# accepted). You will need to 'disable' and then 'enable' the firewall for\n"
-            "# the changes to take affect.\n"
-            "IPV6=yes\n\n"
-            "# Set the default input policy to ACCEPT, DROP, or REJECT. Please note that if\n"
-            "# you change this you will most likely want to adjust your rules.\n"
-            "DEFAULT_INPUT_POLICY=\"DROP\"\n\n"
-            "DEFAULT_OUTPUT_POLICY=\"ACCEPT\"\n"
-            "DEFAULT_FORWARD_POLICY=\"DROP\"\n"
-            "DEFAULT_APPLICATION_POLICY=\"SKIP\"\n"
-            "MANAGE_BUILTINS=no\n"
-            "IPT_SYSCTL=/etc/ufw/sysctl.conf\n"
-            "IPT_MODULES=\"\"\n");
+// The ufw package is in the root (its unit enabled by its postinst, ufw.conf ENABLED=no,
+// DEFAULT_INPUT_POLICY="DROP" in /etc/default/ufw). What `ufw enable` then writes, with the admin's
+// rules for a web server that forgot ssh: ENABLED=yes and user rules for 80 and 443 only. (ufw
+// itself is not run: `ufw allow` reaches for ip6tables, and `ufw enable` would load netfilter
+// modules into this machine's kernel.)
+void enableUfw(const std::string& root) {
+  std::string conf = readAll(root + "/etc/ufw/ufw.conf");
+  auto at = conf.find("\nENABLED=no\n");
+  ASSERT_NE(at, std::string::npos) << "the ufw package's ufw.conf has no ENABLED=no line";
+  conf.replace(at, 12, "\nENABLED=yes\n");
+  writeFile(root + "/etc/ufw/ufw.conf", conf);
+  ASSERT_NE(readAll(root + "/etc/default/ufw").find("DEFAULT_INPUT_POLICY=\"DROP\""),
+            std::string::npos);
+  ASSERT_TRUE(fs::is_symlink(root + "/etc/systemd/system/multi-user.target.wants/ufw.service"));
   std::string chains =
       "*filter\n"
       ":ufw-user-input - [0:0]\n"
@@ -188,60 +176,40 @@ void installUfw(const std::string& root) {
                                                "### tuple ### allow tcp 80 ::/0 any ::/0 in\n"
                                                "-A ufw6-user-input -p tcp --dport 80 -j ACCEPT\n" +
                                                tail);
-  writeFile(root + "/usr/lib/systemd/system/ufw.service",
-            "[Unit]\n"
-            "Description=Uncomplicated firewall\n"
-            "Documentation=man:ufw(8)\n"
-            "DefaultDependencies=no\n"
-            "Before=network-pre.target\n"
-            "Wants=network-pre.target local-fs.target\n"
-            "After=local-fs.target\n\n"
-            "[Service]\n"
-            "Type=oneshot\n"
-            "RemainAfterExit=yes\n"
-            "ExecStart=/lib/ufw/ufw-init start quiet\n"
-            "ExecStop=/lib/ufw/ufw-init stop\n\n"
-            "[Install]\n"
-            "WantedBy=multi-user.target\n");
-  writeFile(root + "/usr/sbin/ufw", "#!/usr/bin/python3\n# ufw front end (stand-in)\n");
-  fs::permissions(root + "/usr/sbin/ufw", fs::perms::owner_all | fs::perms::group_read |
-                                              fs::perms::group_exec | fs::perms::others_read |
-                                              fs::perms::others_exec);
-  fs::create_directories(root + "/etc/systemd/system/multi-user.target.wants");
-  fs::create_symlink("/lib/systemd/system/ufw.service",
-                     root + "/etc/systemd/system/multi-user.target.wants/ufw.service");
 }
 
 class DebianRootChanged : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    copy_ = new RootCopy;
-    if (!copy_->make(skip_)) return;
-    const std::string& root = copy_->path();
-    installUfw(root);
-    // The admin added the backend NIC next to the primary one.
-    std::string interfaces = readAll(root + "/etc/network/interfaces");
-    writeFile(root + "/etc/network/interfaces",
-              interfaces +
-                  "\n# The primary network interface\nauto eth0\niface eth0 inet dhcp\n\n"
-                  "# Backend network\nauto eth1\niface eth1 inet static\n"
-                  "\taddress 10.20.0.15/24\n");
-    // selinux-activate would write this (selinux-basics); the admin turned it to enforcing.
-    writeFile(root + "/etc/selinux/config",
-              "# This file controls the state of SELinux on the system.\n"
-              "# SELINUX= can take one of these three values:\n"
-              "# enforcing - SELinux security policy is enforced.\n"
-              "# permissive - SELinux prints warnings instead of enforcing.\n"
-              "# disabled - No SELinux policy is loaded.\n"
-              "SELINUX=enforcing\n"
-              "# SELINUXTYPE= can take one of these two values:\n"
-              "# default - equivalent to the old strict and targeted policies\n"
-              "# mls     - Multi-Level Security (for military and educational use)\n"
-              "# src     - Custom policy built from source\n"
-              "SELINUXTYPE=default\n");
-    int exit_code = -1;
-    report_ = new nlohmann::json(auditJson({"--root", root}, &exit_code));
-    exit_code_ = exit_code;
+    error_ = guardedSetUp([] {
+      copy_ = new RootCopy;
+      if (!copy_->make(skip_)) return;
+      const std::string& root = copy_->path();
+      enableUfw(root);
+      // The admin added the backend NIC next to the primary one.
+      std::string interfaces = readAll(root + "/etc/network/interfaces");
+      writeFile(root + "/etc/network/interfaces",
+                interfaces +
+                    "\n# The primary network interface\nauto eth0\niface eth0 inet dhcp\n\n"
+                    "# Backend network\nauto eth1\niface eth1 inet static\n"
+                    "\taddress 10.20.0.15/24\n");
+      // selinux-activate would write this (selinux-basics); the admin turned it to enforcing.
+      writeFile(root + "/etc/selinux/config",
+                "# This file controls the state of SELinux on the system.\n"
+                "# SELINUX= can take one of these three values:\n"
+                "# enforcing - SELinux security policy is enforced.\n"
+                "# permissive - SELinux prints warnings instead of enforcing.\n"
+                "# disabled - No SELinux policy is loaded.\n"
+                "SELINUX=enforcing\n"
+                "# SELINUXTYPE= can take one of these two values:\n"
+                "# default - equivalent to the old strict and targeted policies\n"
+                "# mls     - Multi-Level Security (for military and educational use)\n"
+                "# src     - Custom policy built from source\n"
+                "SELINUXTYPE=default\n");
+      int exit_code = -1;
+      report_ = new nlohmann::json(auditJson({"--root", root}, &exit_code));
+      exit_code_ = exit_code;
+    });
   }
   static void TearDownTestSuite() {
     if (copy_) copy_->release();
@@ -251,11 +219,13 @@ class DebianRootChanged : public ::testing::Test {
     report_ = nullptr;
   }
   void SetUp() override {
+    if (!error_.empty()) FAIL() << "the suite's set-up failed:\n" << error_;
     if (!skip_.empty()) GTEST_SKIP() << skip_;
     ASSERT_NE(report_, nullptr);
   }
   static nlohmann::json finding(const char* req) { return findingFor(*report_, req); }
 
+  static inline std::string error_;
   static inline RootCopy* copy_ = nullptr;
   static inline nlohmann::json* report_ = nullptr;
   static inline int exit_code_ = -1;
@@ -351,29 +321,31 @@ std::string describeDifference(const std::set<std::string>& a, const std::set<st
 class DebianRootInitramfs : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    copy_ = new RootCopy;
-    if (!copy_->make(skip_)) return;
-    const std::string& root = copy_->path();
-    release_ = kernelRelease(root);
-    image_ = "/boot/initrd.img-" + release_;
-    // The image debootstrap's update-initramfs built (MODULES=most), kept for the comparison.
-    original_ = copy_->dir() + "/original.img";
-    fs::copy_file(root + image_, original_);
-    original_listing_ = new std::set<std::string>(lsinitramfsSet(root, image_));
-    // MODULES=list: only the modules listed in /etc/initramfs-tools/modules (none) go in, so
-    // the rebuilt image has no virtio, Xen or NVMe driver (this machine's own virtio disk does
-    // not matter, unlike MODULES=dep).
-    std::string conf = readAll(root + "/etc/initramfs-tools/initramfs.conf");
-    auto at = conf.find("\nMODULES=most");
-    if (at == std::string::npos) {
-      skip_ = "initramfs.conf has no MODULES=most line to change";
-      return;
-    }
-    conf.replace(at, 13, "\nMODULES=list");
-    writeFile(root + "/etc/initramfs-tools/initramfs.conf", conf);
-    inChroot(root, {"update-initramfs", "-u", "-k", "all"});
-    rebuilt_listing_ = new std::set<std::string>(lsinitramfsSet(root, image_));
-    report_ = new nlohmann::json(auditJson({"--root", root}));
+    error_ = guardedSetUp([] {
+      copy_ = new RootCopy;
+      if (!copy_->make(skip_)) return;
+      const std::string& root = copy_->path();
+      release_ = kernelRelease(root);
+      image_ = "/boot/initrd.img-" + release_;
+      // The image debootstrap's update-initramfs built (MODULES=most), kept for the comparison.
+      original_ = copy_->dir() + "/original.img";
+      fs::copy_file(root + image_, original_);
+      original_listing_ = new std::set<std::string>(lsinitramfsSet(root, image_));
+      // MODULES=list: only the modules listed in /etc/initramfs-tools/modules (none) go in, so
+      // the rebuilt image has no virtio, Xen or NVMe driver (this machine's own virtio disk does
+      // not matter, unlike MODULES=dep).
+      std::string conf = readAll(root + "/etc/initramfs-tools/initramfs.conf");
+      auto at = conf.find("\nMODULES=most");
+      if (at == std::string::npos) {
+        skip_ = "initramfs.conf has no MODULES=most line to change";
+        return;
+      }
+      conf.replace(at, 13, "\nMODULES=list");
+      writeFile(root + "/etc/initramfs-tools/initramfs.conf", conf);
+      inChroot(root, {"update-initramfs", "-u", "-k", "all"});
+      rebuilt_listing_ = new std::set<std::string>(lsinitramfsSet(root, image_));
+      report_ = new nlohmann::json(auditJson({"--root", root}));
+    });
   }
   static void TearDownTestSuite() {
     if (copy_) copy_->release();
@@ -386,10 +358,12 @@ class DebianRootInitramfs : public ::testing::Test {
     original_listing_ = rebuilt_listing_ = nullptr;
   }
   void SetUp() override {
+    if (!error_.empty()) FAIL() << "the suite's set-up failed:\n" << error_;
     if (!skip_.empty()) GTEST_SKIP() << skip_;
     ASSERT_NE(report_, nullptr);
   }
 
+  static inline std::string error_;
   static inline RootCopy* copy_ = nullptr;
   static inline nlohmann::json* report_ = nullptr;
   static inline std::set<std::string>* original_listing_ = nullptr;

@@ -21,7 +21,9 @@ if [ -z "$mirror" ]; then
              /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
            | grep -oE 'https?://[^[:space:]]+' | grep -E '/debian/?$' | head -n1 || true)
 fi
-pkgs=systemd,systemd-sysv,ifupdown,isc-dhcp-client,openssh-server,netbase,iproute2,linux-image-amd64,initramfs-tools,zstd
+# ufw, libpam-pwquality and procps (sysctl) are there for the fix tests: a firewall, a password
+# policy and a sysctl to break and repair the way an admin would meet them.
+pkgs=systemd,systemd-sysv,ifupdown,isc-dhcp-client,openssh-server,netbase,iproute2,linux-image-amd64,initramfs-tools,zstd,ufw,libpam-pwquality,procps
 debootstrap --variant=minbase --include="$pkgs" bookworm "$root.tmp" ${mirror:+"$mirror"} >&2
 # debootstrap leaves host-specific files; make the root look like an installed server.
 echo "guestprep-test" > "$root.tmp/etc/hostname"

@@ -63,7 +63,9 @@ TreeSnapshot snapshotTree(const fs::path& root, const std::string& exclude) {
   TreeSnapshot snap;
   for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::none);
        it != fs::recursive_directory_iterator(); ++it) {
-    std::string rel = fs::relative(it->path(), root).string();
+    // Lexically: fs::relative() resolves symlinks, so a link in the tree (dev/stderr ->
+    // /proc/self/fd/2, an absolute link of the root) would be named after its target.
+    std::string rel = it->path().lexically_relative(root).string();
     if (!exclude.empty() && (rel == exclude || rel.starts_with(exclude + "/"))) {
       if (it->is_directory() && !it->is_symlink()) it.disable_recursion_pending();
       continue;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <fmt/format.h>
+
 #include "fixers/edit.h"
 #include "parsers/text.h"
 
@@ -21,7 +23,10 @@ std::string baseName(const std::string& path) {
 
 Result<std::string> FileEdits::text(const std::string& path, const std::string& copy_of,
                                     const std::string& header) {
-  if (auto it = files_.find(path); it != files_.end()) return it->second.current;
+  if (auto it = files_.find(path); it != files_.end()) {
+    if (it->second.removed) return fail(ErrorCode::kNotFound, path + " is moved away by this fix");
+    return it->second.current;
+  }
   File f;
   auto content = host_.readFile(path);
   if (content) {
@@ -59,7 +64,7 @@ void FileEdits::set(const std::string& path, std::string text, const std::string
 }
 
 bool FileEdits::exists(const std::string& path) const {
-  if (files_.contains(path)) return true;
+  if (auto it = files_.find(path); it != files_.end()) return !it->second.removed;
   if (std::find(dirs_.begin(), dirs_.end(), path) != dirs_.end()) return true;
   return host_.lstat(path).has_value();
 }
@@ -73,6 +78,26 @@ void FileEdits::ensureDir(const std::string& dir) {
   }
 }
 
+Result<void> FileEdits::move(const std::string& from, const std::string& to,
+                             const std::string& why) {
+  if (exists(to)) return fail(ErrorCode::kInvalidInput, to + " exists already");
+  auto content = text(from);
+  if (!content) return std::unexpected(content.error());
+  std::uint32_t mode = 0644;
+  if (auto st = host_.stat(from)) mode = st->mode & 07777;
+  File moved;
+  moved.existed = false;
+  moved.current = *content;
+  moved.why = why;
+  moved.mode = mode;
+  order_.push_back(to);
+  files_.emplace(to, std::move(moved));
+  File& old = files_.at(from);
+  old.removed = true;
+  old.why = why;
+  return {};
+}
+
 std::vector<Action> FileEdits::actions() const {
   std::vector<Action> out;
   for (const std::string& d : dirs_) {
@@ -80,8 +105,14 @@ std::vector<Action> FileEdits::actions() const {
   }
   for (const std::string& path : order_) {
     const File& f = files_.at(path);
-    if (f.existed && f.current == f.original) continue;
+    if (f.removed || (f.existed && f.current == f.original)) continue;
     out.push_back(writeFileAction(path, f.current, f.why, f.mode));
+  }
+  // The new file is in place before the old one goes, so a run stopped in between leaves both
+  // (rollback removes the new one) and never neither.
+  for (const std::string& path : order_) {
+    const File& f = files_.at(path);
+    if (f.removed && f.existed) out.push_back(removeAction(path, f.why));
   }
   return out;
 }
@@ -510,6 +541,26 @@ Result<void> yamlCommentDevice(std::string& text, std::string_view id, int line,
   return {};
 }
 
+Result<void> yamlRenameDevice(std::string& text, std::string_view id, int line, std::string_view to,
+                              std::string_view why) {
+  TextLines lines(text);
+  auto y = scanAll(lines);
+  auto b = findDevice(y, id, line);
+  if (!b) return std::unexpected(b.error());
+  std::string old = lines.at(b->key_line);
+  std::size_t at = old.find(id, static_cast<std::size_t>(b->indent));
+  if (at == std::string::npos) {
+    return fail(ErrorCode::kInvalidInput,
+                fmt::format("line {}: device key {} not found", b->key_line, id));
+  }
+  std::string again = old;
+  again.replace(at, id.size(), to);
+  lines.commentOut(b->key_line, why);
+  lines.insert(b->key_line + 1, again);
+  text = lines.str();
+  return {};
+}
+
 // ---- ifupdown ---------------------------------------------------------------------------------
 
 void eniCommentStanza(std::string& text, int line, int next_item_line, std::string_view why) {
@@ -550,6 +601,44 @@ void eniRemoveName(std::string& text, int line, std::string_view name, std::stri
     lines.insert(line + 1, again);
   }
   text = lines.str();
+}
+
+std::optional<std::string> renamedInterface(std::string_view name, std::string_view from,
+                                            std::string_view to) {
+  if (name == from) return std::string(to);
+  if (name.size() > from.size() && name.starts_with(from) &&
+      (name[from.size()] == ':' || name[from.size()] == '.')) {
+    return std::string(to) + std::string(name.substr(from.size()));
+  }
+  return std::nullopt;
+}
+
+bool eniRenameWords(std::string& text, int line, std::string_view from, std::string_view to,
+                    bool only_second, std::string_view why) {
+  TextLines lines(text);
+  std::string old = lines.at(line);
+  std::vector<std::string> words = splitWords(old);
+  std::string again = old;
+  bool changed = false;
+  // Words are replaced from the end, so the positions found for earlier ones stay right.
+  std::vector<std::pair<std::size_t, std::string>> found;
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    pos = old.find(words[i], pos);
+    if (i >= 1 && (!only_second || i == 1)) {
+      if (auto r = renamedInterface(words[i], from, to)) found.emplace_back(pos, words[i]);
+    }
+    pos += words[i].size();
+  }
+  for (auto it = found.rbegin(); it != found.rend(); ++it) {
+    again.replace(it->first, it->second.size(), *renamedInterface(it->second, from, to));
+    changed = true;
+  }
+  if (!changed) return false;
+  lines.commentOut(line, why);
+  lines.insert(line + 1, again);
+  text = lines.str();
+  return true;
 }
 
 bool isIpv6Address(std::string_view address) {

@@ -33,10 +33,14 @@ class FileEdits {
   [[nodiscard]] bool exists(const std::string& path) const;
   /// Plans the missing directories of `dir` (one action per level).
   void ensureDir(const std::string& dir);
+  /// Moves the file `from` (with the edits so far, and its mode) to the new file `to`: `to` is
+  /// written and `from` removed, after every other write of the fix. An error when `to` exists.
+  Result<void> move(const std::string& from, const std::string& to, const std::string& why);
   /// One line per change, for the fix's summary.
   void change(std::string what) { changes_.push_back(std::move(what)); }
   [[nodiscard]] const std::vector<std::string>& changes() const { return changes_; }
-  /// The actions: directories, then one write per file whose text differs from the original.
+  /// The actions: directories, then one write per file whose text differs from the original,
+  /// then the removals of the files moved away.
   [[nodiscard]] std::vector<Action> actions() const;
 
  private:
@@ -45,6 +49,7 @@ class FileEdits {
     std::string current;
     std::string why;
     bool existed = true;
+    bool removed = false;  ///< moved away (move()): removed after the writes
     std::uint32_t mode = 0644;
   };
   const Host& host_;
@@ -113,6 +118,10 @@ Result<bool> yamlCommentSub(std::string& text, std::string_view id, int line, st
 /// sequence), and the key when none is left; returns how many were dropped.
 Result<int> yamlDropAddresses(std::string& text, std::string_view id, int line,
                               bool (*drop)(std::string_view address), std::string_view why);
+/// Renames the device `id` (its key line is commented out and written again with `to`), for a
+/// definition whose ID is the interface name.
+Result<void> yamlRenameDevice(std::string& text, std::string_view id, int line, std::string_view to,
+                              std::string_view why);
 /// Comments out the whole device block, and its type block when that is left empty.
 Result<void> yamlCommentDevice(std::string& text, std::string_view id, int line,
                                std::string_view why);
@@ -126,6 +135,16 @@ void eniCommentStanza(std::string& text, int line, int next_item_line, std::stri
 /// Removes `name` from the name list at `line` (auto, allow-hotplug): the line is commented out
 /// and, when other names remain, written again without `name` below it.
 void eniRemoveName(std::string& text, int line, std::string_view name, std::string_view why);
+
+/// `name` with the interface `from` renamed to `to`: `from` itself, its aliases ("ens3:1") and its
+/// VLANs ("ens3.100"); nullopt for any other name.
+std::optional<std::string> renamedInterface(std::string_view name, std::string_view from,
+                                            std::string_view to);
+/// Renames the interface `from` to `to` in the words after the first of line `line` (`auto`,
+/// `allow-hotplug`, `iface NAME`): the line is commented out and written again below; returns
+/// whether any word changed. `only_second` limits the change to the second word (iface lines).
+bool eniRenameWords(std::string& text, int line, std::string_view from, std::string_view to,
+                    bool only_second, std::string_view why);
 
 /// Whether an address (CIDR or bare) is IPv6.
 bool isIpv6Address(std::string_view address);

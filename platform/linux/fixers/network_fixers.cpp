@@ -19,6 +19,7 @@
 #include "fixers/fixers.h"
 #include "fixers/network_edit.h"
 #include "parsers/eni.h"
+#include "parsers/ini.h"
 #include "parsers/netplan.h"
 #include "parsers/shell_vars.h"
 #include "parsers/sysctl.h"
@@ -35,6 +36,7 @@ using netfix::FileEdits;
 using netfix::ifcfgComment;
 using netfix::ifcfgSet;
 using netfix::isIpv6Address;
+using netfix::renamedInterface;
 
 constexpr std::string_view kSysctlDropIn = "/etc/sysctl.d/90-guestprep-disable-ipv6.conf";
 
@@ -433,18 +435,30 @@ Result<std::pair<std::string, std::string>> openConfig(FileEdits& edits, const N
   return std::make_pair(*target, *text);
 }
 
+/// Opens the file `c` is edited in (openConfig), lets `edit` change its text, and keeps the
+/// result (`mode` for a new override copy).
+Result<void> editConfig(
+    FileEdits& edits, const NicConfig& c, const std::string& why, std::uint32_t mode,
+    const std::function<Result<void>(const std::string& path, std::string& text)>& edit) {
+  auto f = openConfig(edits, c);
+  if (!f) return std::unexpected(f.error());
+  auto& [path, text] = *f;
+  if (auto r = edit(path, text); !r) return r;
+  edits.set(path, text, why, mode);
+  return {};
+}
+
 Result<void> disableConfig(const FixContext& ctx, FileEdits& edits, const NicConfig& c) {
   const std::string why = "L-NIC: only the primary NIC starts at boot";
   if (c.stack == "ifcfg" || c.stack == "suse-ifcfg") {
-    auto f = openConfig(edits, c);
-    if (!f) return std::unexpected(f.error());
-    auto& [path, text] = *f;
-    bool alias = c.kind == "alias";
-    std::string key = c.stack == "ifcfg" ? (alias ? "ONPARENT" : "ONBOOT") : "STARTMODE";
-    std::string value = c.stack == "ifcfg" ? "no" : "off";
-    if (ifcfgSet(text, key, value)) edits.change(fmt::format("{}: {}={}", path, key, value));
-    edits.set(path, text, why);
-    return {};
+    return editConfig(
+        edits, c, why, 0644, [&](const std::string& path, std::string& text) -> Result<void> {
+          bool alias = c.kind == "alias";
+          std::string key = c.stack == "ifcfg" ? (alias ? "ONPARENT" : "ONBOOT") : "STARTMODE";
+          std::string value = c.stack == "ifcfg" ? "no" : "off";
+          if (ifcfgSet(text, key, value)) edits.change(fmt::format("{}: {}={}", path, key, value));
+          return {};
+        });
   }
   if (c.stack == "eni") {
     return eniEach(ctx, edits, [&](std::string& text, const EniFile& f) {
@@ -478,18 +492,17 @@ Result<void> disableConfig(const FixContext& ctx, FileEdits& edits, const NicCon
     return {};
   }
   if (c.stack == "networkmanager" || c.stack == "networkd") {
-    auto f = openConfig(edits, c);
-    if (!f) return std::unexpected(f.error());
-    auto& [path, text] = *f;
-    // networkd: the file keeps matching the NIC, so no catch-all file (Name=*) picks it up.
-    bool nm = c.stack == "networkmanager";
-    if (netfix::iniSet(text, {nm ? "connection" : "Link"}, nm ? "autoconnect" : "Unmanaged",
-                       nm ? "false" : "yes")) {
-      edits.change(fmt::format("{}: {}", path,
-                               nm ? "[connection] autoconnect=false" : "[Link] Unmanaged=yes"));
-    }
-    edits.set(path, text, why, 0600);
-    return {};
+    return editConfig(
+        edits, c, why, 0600, [&](const std::string& path, std::string& text) -> Result<void> {
+          // networkd: the file keeps matching the NIC, so no catch-all file (Name=*) picks it up.
+          bool nm = c.stack == "networkmanager";
+          if (netfix::iniSet(text, {nm ? "connection" : "Link"}, nm ? "autoconnect" : "Unmanaged",
+                             nm ? "false" : "yes")) {
+            edits.change(fmt::format(
+                "{}: {}", path, nm ? "[connection] autoconnect=false" : "[Link] Unmanaged=yes"));
+          }
+          return {};
+        });
   }
   return fail(ErrorCode::kUnsupported, "unknown network stack " + c.stack);
 }
@@ -497,32 +510,32 @@ Result<void> disableConfig(const FixContext& ctx, FileEdits& edits, const NicCon
 Result<void> dhcpConfig(const FixContext& ctx, FileEdits& edits, const NicConfig& c) {
   const std::string why = "L-DHCP: the cloud assigns the address by DHCP";
   if (c.stack == "ifcfg" || c.stack == "suse-ifcfg") {
-    auto f = openConfig(edits, c);
-    if (!f) return std::unexpected(f.error());
-    auto& [path, text] = *f;
-    bool suse = c.stack == "suse-ifcfg";
-    std::string proto = suse ? "dhcp4" : "dhcp";
-    if (ifcfgSet(text, "BOOTPROTO", proto)) {
-      edits.change(fmt::format("{}: BOOTPROTO={}", path, proto));
-    }
-    if (suse) {
-      // IPv6 addresses stay for L-IPV6 to judge; only the IPv4 ones give way to DHCP.
-      ShellVarsFile vars = parseShellVars(text);
-      TextLines lines(text);
-      for (const ShellVar& v : vars.vars) {
-        if (suseIpv4AddressKey(v.key) && !(v.key.starts_with("IPADDR") && isIpv6Address(v.value))) {
-          lines.commentOut(v.line, why);
-          edits.change(fmt::format("{}:{}: {} commented out", path, v.line, v.key));
-        }
-      }
-      text = lines.str();
-    } else {
-      for (const std::string& k : ifcfgComment(text, ipv4AddressKey, why)) {
-        edits.change(fmt::format("{}: {} commented out", path, k));
-      }
-    }
-    edits.set(path, text, why);
-    return {};
+    return editConfig(
+        edits, c, why, 0644, [&](const std::string& path, std::string& text) -> Result<void> {
+          bool suse = c.stack == "suse-ifcfg";
+          std::string proto = suse ? "dhcp4" : "dhcp";
+          if (ifcfgSet(text, "BOOTPROTO", proto)) {
+            edits.change(fmt::format("{}: BOOTPROTO={}", path, proto));
+          }
+          if (suse) {
+            // IPv6 addresses stay for L-IPV6 to judge; only the IPv4 ones give way to DHCP.
+            ShellVarsFile vars = parseShellVars(text);
+            TextLines lines(text);
+            for (const ShellVar& v : vars.vars) {
+              if (suseIpv4AddressKey(v.key) &&
+                  !(v.key.starts_with("IPADDR") && isIpv6Address(v.value))) {
+                lines.commentOut(v.line, why);
+                edits.change(fmt::format("{}:{}: {} commented out", path, v.line, v.key));
+              }
+            }
+            text = lines.str();
+          } else {
+            for (const std::string& k : ifcfgComment(text, ipv4AddressKey, why)) {
+              edits.change(fmt::format("{}: {} commented out", path, k));
+            }
+          }
+          return {};
+        });
   }
   if (c.stack == "eni") {
     bool found = false;
@@ -587,28 +600,26 @@ Result<void> dhcpConfig(const FixContext& ctx, FileEdits& edits, const NicConfig
     return {};
   }
   if (c.stack == "networkmanager") {
-    auto f = openConfig(edits, c);
-    if (!f) return std::unexpected(f.error());
-    auto& [path, text] = *f;
-    netfix::iniComment(text, {"ipv4"}, nmAddressKey, why);
-    netfix::iniSet(text, {"ipv4"}, "method", "auto");
-    edits.change(path + ": [ipv4] method=auto, static addresses commented out");
-    edits.set(path, text, why, 0600);
-    return {};
+    return editConfig(edits, c, why, 0600,
+                      [&](const std::string& path, std::string& text) -> Result<void> {
+                        netfix::iniComment(text, {"ipv4"}, nmAddressKey, why);
+                        netfix::iniSet(text, {"ipv4"}, "method", "auto");
+                        edits.change(path + ": [ipv4] method=auto, static addresses commented out");
+                        return {};
+                      });
   }
   if (c.stack == "networkd") {
-    auto f = openConfig(edits, c);
-    if (!f) return std::unexpected(f.error());
-    auto& [path, text] = *f;
-    netfix::iniComment(text, {"Network", "Address"}, isAddressKey, why, ipv4Value);
-    netfix::iniComment(text, {"Network"}, isGatewayKey, why, ipv4Value);
-    std::string dhcp = "ipv4";
-    if (c.ipv6 == AddrMethod::kDhcp) dhcp = "yes";
-    netfix::iniSet(text, {"Network"}, "DHCP", dhcp);
-    edits.change(
-        fmt::format("{}: [Network] DHCP={}, static IPv4 addresses commented out", path, dhcp));
-    edits.set(path, text, why, 0644);
-    return {};
+    return editConfig(
+        edits, c, why, 0644, [&](const std::string& path, std::string& text) -> Result<void> {
+          netfix::iniComment(text, {"Network", "Address"}, isAddressKey, why, ipv4Value);
+          netfix::iniComment(text, {"Network"}, isGatewayKey, why, ipv4Value);
+          std::string dhcp = "ipv4";
+          if (c.ipv6 == AddrMethod::kDhcp) dhcp = "yes";
+          netfix::iniSet(text, {"Network"}, "DHCP", dhcp);
+          edits.change(fmt::format("{}: [Network] DHCP={}, static IPv4 addresses commented out",
+                                   path, dhcp));
+          return {};
+        });
   }
   return fail(ErrorCode::kUnsupported, "unknown network stack " + c.stack);
 }
@@ -616,43 +627,41 @@ Result<void> dhcpConfig(const FixContext& ctx, FileEdits& edits, const NicConfig
 Result<void> noIpv6Config(const FixContext& ctx, FileEdits& edits, const NicConfig& c) {
   const std::string why = "L-IPV6: IPv6 is not supported by the target cloud";
   if (c.stack == "ifcfg") {
-    auto f = openConfig(edits, c);
-    if (!f) return std::unexpected(f.error());
-    auto& [path, text] = *f;
-    if (ifcfgSet(text, "IPV6INIT", "no")) edits.change(path + ": IPV6INIT=no");
-    edits.set(path, text, why);
-    return {};
+    return editConfig(edits, c, why, 0644,
+                      [&](const std::string& path, std::string& text) -> Result<void> {
+                        if (ifcfgSet(text, "IPV6INIT", "no")) edits.change(path + ": IPV6INIT=no");
+                        return {};
+                      });
   }
   if (c.stack == "suse-ifcfg") {
-    auto f = openConfig(edits, c);
-    if (!f) return std::unexpected(f.error());
-    auto& [path, text] = *f;
-    ShellVarsFile vars = parseShellVars(text);
-    const ShellVar* proto = vars.find("BOOTPROTO");
-    std::string p = proto ? toLower(trim(proto->value)) : "static";
-    std::vector<std::string> kept;
-    for (const std::string& token : split(p, '+')) {
-      if (token == "dhcp") {
-        kept.emplace_back("dhcp4");
-      } else if (token != "dhcp6" && token != "auto6") {
-        kept.push_back(token);
-      }
-    }
-    std::string np = fmt::format("{}", fmt::join(kept, "+"));
-    if (np.empty()) np = "static";
-    TextLines lines(text);
-    for (const ShellVar& v : vars.vars) {
-      if (v.key.starts_with("IPADDR") && isIpv6Address(v.value)) {
-        lines.commentOut(v.line, why);
-        edits.change(fmt::format("{}:{}: {} commented out", path, v.line, v.key));
-      }
-    }
-    text = lines.str();
-    if (np != p && ifcfgSet(text, "BOOTPROTO", np)) {
-      edits.change(fmt::format("{}: BOOTPROTO={}", path, np));
-    }
-    edits.set(path, text, why);
-    return {};
+    return editConfig(
+        edits, c, why, 0644, [&](const std::string& path, std::string& text) -> Result<void> {
+          ShellVarsFile vars = parseShellVars(text);
+          const ShellVar* proto = vars.find("BOOTPROTO");
+          std::string p = proto ? toLower(trim(proto->value)) : "static";
+          std::vector<std::string> kept;
+          for (const std::string& token : split(p, '+')) {
+            if (token == "dhcp") {
+              kept.emplace_back("dhcp4");
+            } else if (token != "dhcp6" && token != "auto6") {
+              kept.push_back(token);
+            }
+          }
+          std::string np = fmt::format("{}", fmt::join(kept, "+"));
+          if (np.empty()) np = "static";
+          TextLines lines(text);
+          for (const ShellVar& v : vars.vars) {
+            if (v.key.starts_with("IPADDR") && isIpv6Address(v.value)) {
+              lines.commentOut(v.line, why);
+              edits.change(fmt::format("{}:{}: {} commented out", path, v.line, v.key));
+            }
+          }
+          text = lines.str();
+          if (np != p && ifcfgSet(text, "BOOTPROTO", np)) {
+            edits.change(fmt::format("{}: BOOTPROTO={}", path, np));
+          }
+          return {};
+        });
   }
   if (c.stack == "eni") {
     return eniEach(ctx, edits, [&](std::string& text, const EniFile& f) {
@@ -692,46 +701,45 @@ Result<void> noIpv6Config(const FixContext& ctx, FileEdits& edits, const NicConf
     return {};
   }
   if (c.stack == "networkmanager") {
-    auto f = openConfig(edits, c);
-    if (!f) return std::unexpected(f.error());
-    auto& [path, text] = *f;
-    netfix::iniComment(text, {"ipv6"}, nmAddressKey, why);
-    // "ignore" (not "disabled", which NetworkManager before 1.20 refuses): NetworkManager leaves
-    // IPv6 to the kernel, which the sysctl setting turns off.
-    netfix::iniSet(text, {"ipv6"}, "method", "ignore");
-    edits.change(path + ": [ipv6] method=ignore");
-    edits.set(path, text, why, 0600);
-    return {};
+    return editConfig(edits, c, why, 0600,
+                      [&](const std::string& path, std::string& text) -> Result<void> {
+                        netfix::iniComment(text, {"ipv6"}, nmAddressKey, why);
+                        // "ignore" (not "disabled", which NetworkManager before 1.20 refuses):
+                        // NetworkManager leaves IPv6 to the kernel, which the sysctl setting turns
+                        // off.
+                        netfix::iniSet(text, {"ipv6"}, "method", "ignore");
+                        edits.change(path + ": [ipv6] method=ignore");
+                        return {};
+                      });
   }
   if (c.stack == "networkd") {
-    auto f = openConfig(edits, c);
-    if (!f) return std::unexpected(f.error());
-    auto& [path, text] = *f;
-    netfix::iniComment(text, {"Network", "Address"}, isAddressKey, why, ipv6Value);
-    netfix::iniComment(text, {"Network"}, isGatewayKey, why, ipv6Value);
-    std::string dhcp = c.ipv4 == AddrMethod::kDhcp ? "ipv4" : "no";
-    if (c.ipv6 == AddrMethod::kDhcp) netfix::iniSet(text, {"Network"}, "DHCP", dhcp);
-    netfix::iniSet(text, {"Network"}, "IPv6AcceptRA", "no");
-    // LinkLocalAddressing=no would also turn IPv4 link-local off where it was asked for.
-    std::string ll = "no";
-    {
-      TextLines lines(text);
-      for (int n = 1; n <= static_cast<int>(lines.size()); ++n) {
-        std::string_view t = trim(lines.at(n));
-        if (!t.starts_with("LinkLocalAddressing")) continue;
-        std::size_t eq = t.find('=');
-        if (eq == std::string_view::npos) continue;
-        std::string v = toLower(trim(t.substr(eq + 1)));
-        if (v == "yes" || v == "ipv4") ll = "ipv4";
-        if (v == "fallback" || v == "ipv4-fallback") ll = "ipv4-fallback";
-        if (v == "no") ll = "no";
-      }
-    }
-    netfix::iniSet(text, {"Network"}, "LinkLocalAddressing", ll);
-    edits.change(fmt::format("{}: [Network] IPv6AcceptRA=no, LinkLocalAddressing={}{}", path, ll,
-                             c.ipv6 == AddrMethod::kDhcp ? ", DHCP=" + dhcp : ""));
-    edits.set(path, text, why, 0644);
-    return {};
+    return editConfig(
+        edits, c, why, 0644, [&](const std::string& path, std::string& text) -> Result<void> {
+          netfix::iniComment(text, {"Network", "Address"}, isAddressKey, why, ipv6Value);
+          netfix::iniComment(text, {"Network"}, isGatewayKey, why, ipv6Value);
+          std::string dhcp = c.ipv4 == AddrMethod::kDhcp ? "ipv4" : "no";
+          if (c.ipv6 == AddrMethod::kDhcp) netfix::iniSet(text, {"Network"}, "DHCP", dhcp);
+          netfix::iniSet(text, {"Network"}, "IPv6AcceptRA", "no");
+          // LinkLocalAddressing=no would also turn IPv4 link-local off where it was asked for.
+          std::string ll = "no";
+          {
+            TextLines lines(text);
+            for (int n = 1; n <= static_cast<int>(lines.size()); ++n) {
+              std::string_view t = trim(lines.at(n));
+              if (!t.starts_with("LinkLocalAddressing")) continue;
+              std::size_t eq = t.find('=');
+              if (eq == std::string_view::npos) continue;
+              std::string v = toLower(trim(t.substr(eq + 1)));
+              if (v == "yes" || v == "ipv4") ll = "ipv4";
+              if (v == "fallback" || v == "ipv4-fallback") ll = "ipv4-fallback";
+              if (v == "no") ll = "no";
+            }
+          }
+          netfix::iniSet(text, {"Network"}, "LinkLocalAddressing", ll);
+          edits.change(fmt::format("{}: [Network] IPv6AcceptRA=no, LinkLocalAddressing={}{}", path,
+                                   ll, c.ipv6 == AddrMethod::kDhcp ? ", DHCP=" + dhcp : ""));
+          return {};
+        });
   }
   return fail(ErrorCode::kUnsupported, "unknown network stack " + c.stack);
 }
@@ -742,14 +750,14 @@ Result<void> unpinConfig(const FixContext& ctx, FileEdits& edits, const NicConfi
                          const std::string& requirement) {
   const std::string why = requirement + ": the new instance's NIC has another MAC";
   if (c.stack == "ifcfg" || c.stack == "suse-ifcfg") {
-    auto f = openConfig(edits, c);
-    if (!f) return std::unexpected(f.error());
-    auto& [path, text] = *f;
-    for (const std::string& k : ifcfgComment(text, c.stack == "ifcfg" ? pinKey : suseMacKey, why)) {
-      edits.change(fmt::format("{}: {} commented out", path, k));
-    }
-    edits.set(path, text, why);
-    return {};
+    return editConfig(edits, c, why, 0644,
+                      [&](const std::string& path, std::string& text) -> Result<void> {
+                        for (const std::string& k :
+                             ifcfgComment(text, c.stack == "ifcfg" ? pinKey : suseMacKey, why)) {
+                          edits.change(fmt::format("{}: {} commented out", path, k));
+                        }
+                        return {};
+                      });
   }
   if (c.stack == "eni") {
     return eniEach(ctx, edits, [&](std::string& text, const EniFile& f) {
@@ -783,39 +791,37 @@ Result<void> unpinConfig(const FixContext& ctx, FileEdits& edits, const NicConfi
     return {};
   }
   if (c.stack == "networkmanager") {
-    auto f = openConfig(edits, c);
-    if (!f) return std::unexpected(f.error());
-    auto& [path, text] = *f;
-    int n = netfix::iniComment(text, kNmEthernet, nmMacKey, why);
-    if (n) edits.change(path + ": mac-address commented out");
-    edits.set(path, text, why, 0600);
-    return {};
+    return editConfig(edits, c, why, 0600,
+                      [&](const std::string& path, std::string& text) -> Result<void> {
+                        int n = netfix::iniComment(text, kNmEthernet, nmMacKey, why);
+                        if (n) edits.change(path + ": mac-address commented out");
+                        return {};
+                      });
   }
   if (c.stack == "networkd") {
-    auto f = openConfig(edits, c);
-    if (!f) return std::unexpected(f.error());
-    auto& [path, text] = *f;
-    if (!c.match_mac.empty()) {
-      bool has_name = false;
-      for (const std::string& line : split(text, '\n')) {
-        std::string_view t = trim(line);
-        if (t.starts_with("Name=") || t.starts_with("Name ")) has_name = true;
-      }
-      if (!has_name) {
-        return fail(ErrorCode::kUnsupported,
-                    withLine(c.source) +
-                        " matches the NIC by MAC only: without it the file would match every "
-                        "interface; give it a [Match] Name= by hand");
-      }
-      netfix::iniComment(text, {"Match"}, isMacMatchKey, why);
-      edits.change(path + ": [Match] MACAddress= commented out");
-    }
-    if (!c.set_mac.empty()) {
-      netfix::iniComment(text, {"Link"}, isMacMatchKey, why);
-      edits.change(path + ": [Link] MACAddress= commented out");
-    }
-    edits.set(path, text, why, 0644);
-    return {};
+    return editConfig(
+        edits, c, why, 0644, [&](const std::string& path, std::string& text) -> Result<void> {
+          if (!c.match_mac.empty()) {
+            bool has_name = false;
+            for (const std::string& line : split(text, '\n')) {
+              std::string_view t = trim(line);
+              if (t.starts_with("Name=") || t.starts_with("Name ")) has_name = true;
+            }
+            if (!has_name) {
+              return fail(ErrorCode::kUnsupported,
+                          withLine(c.source) +
+                              " matches the NIC by MAC only: without it the file would match every "
+                              "interface; give it a [Match] Name= by hand");
+            }
+            netfix::iniComment(text, {"Match"}, isMacMatchKey, why);
+            edits.change(path + ": [Match] MACAddress= commented out");
+          }
+          if (!c.set_mac.empty()) {
+            netfix::iniComment(text, {"Link"}, isMacMatchKey, why);
+            edits.change(path + ": [Link] MACAddress= commented out");
+          }
+          return {};
+        });
   }
   return fail(ErrorCode::kUnsupported, "unknown network stack " + c.stack);
 }
@@ -1035,6 +1041,176 @@ Result<FixItem> planIpv6(const FixContext& ctx) {
 
 std::string pinName(const NicConfig& c) { return c.name.empty() ? "MAC " + c.match_mac : c.name; }
 
+// With net.ifnames=0 on the next boot's command line the new NIC is eth0, so a configuration for
+// a hardware-position name (ens3, enp0s3) never applies: the instance boots without network. The
+// fix renames that configuration to eth0, in the stack's own terms, when which NIC becomes eth0
+// is certain: one such name, no eth0 configured beside it, and no bond, bridge or VLAN of another
+// stanza built on it.
+
+/// Renames the configuration `c` of the interface `from` to `to`.
+Result<void> renameConfig(const FixContext& ctx, FileEdits& edits, const NicConfig& c,
+                          const std::string& from, const std::string& to,
+                          const std::string& requirement) {
+  const std::string why =
+      requirement + ": the next boot uses kernel names (net.ifnames=0): " + from + " becomes " + to;
+  if (c.stack == "ifcfg" || c.stack == "suse-ifcfg") {
+    // ifcfg-NAME: SUSE's wicked takes the name from the file name only; initscripts and
+    // NetworkManager take DEVICE= first, so on Red Hat both are renamed. The interface's route
+    // and rule files (route-NAME, ifroute-NAME, ...) follow it.
+    auto target = stackTarget(c);
+    if (!target) return std::unexpected(target.error());
+    if (*target != c.source.file) {
+      return fail(ErrorCode::kUnsupported, c.source.file + " is not under /etc: rename it by hand");
+    }
+    const std::string dir = dirOf(c.source.file);
+    const std::string base = c.source.file.substr(dir.size() + 1);
+    if (base != "ifcfg-" + from) {
+      return fail(ErrorCode::kUnsupported,
+                  fmt::format("{} configures {} under another file name: rename it to ifcfg-{} "
+                              "by hand",
+                              c.source.file, from, to));
+    }
+    auto text = edits.text(c.source.file);
+    if (!text) return std::unexpected(text.error());
+    std::string t = *text;
+    if (c.stack == "ifcfg") {
+      ShellVarsFile vars = parseShellVars(t);
+      for (const ShellVar& v : vars.vars) {
+        if ((v.key == "DEVICE" || v.key == "NAME") && v.value == from && ifcfgSet(t, v.key, to)) {
+          edits.change(fmt::format("{}: {}={}", c.source.file, v.key, to));
+        }
+      }
+    }
+    edits.set(c.source.file, t, why);
+    std::vector<std::string> companions =
+        c.stack == "ifcfg"
+            ? std::vector<std::string>{"ifcfg-", "route-", "route6-", "rule-", "rule6-"}
+            : std::vector<std::string>{"ifcfg-", "ifroute-"};
+    for (const std::string& prefix : companions) {
+      const std::string old_path = dir + "/" + prefix + from;
+      if (!edits.exists(old_path)) continue;
+      if (auto r = edits.move(old_path, dir + "/" + prefix + to, why); !r) return r;
+      edits.change(fmt::format("{} renamed to {}{}", old_path, prefix, to));
+    }
+    return {};
+  }
+  if (c.stack == "eni") {
+    // `auto`/`allow-*` lists and the iface lines of the name, its aliases and its VLANs.
+    return eniEach(ctx, edits, [&](std::string& text, const EniFile& f) {
+      for (const EniNameList& l : f.name_lists) {
+        bool names = std::any_of(l.names.begin(), l.names.end(), [&](const std::string& n) {
+          return renamedInterface(n, from, to).has_value();
+        });
+        if (!names || !netfix::eniRenameWords(text, l.line, from, to, false, why)) continue;
+        edits.change(fmt::format("{}:{}: {} {} -> {}", l.file, l.line, l.keyword, from, to));
+        return true;
+      }
+      for (const EniIface& i : f.ifaces) {
+        if (!renamedInterface(i.name, from, to)) continue;
+        if (!netfix::eniRenameWords(text, i.line, from, to, true, why)) continue;
+        edits.change(fmt::format("{}:{}: iface {} -> {}", i.file, i.line, i.name,
+                                 *renamedInterface(i.name, from, to)));
+        return true;
+      }
+      return false;
+    });
+  }
+  if (c.stack == "netplan") {
+    auto id = netplanId(edits, c.source);
+    if (!id) return std::unexpected(id.error());
+    if (!c.set_name.empty()) {
+      auto r = netplanEach(edits, ctx.host, *id, [&](std::string& t, const std::string& i, int l) {
+        return netfix::yamlSet(t, i, l, "set-name", to);
+      });
+      if (!r) return std::unexpected(r.error());
+      edits.change(fmt::format("netplan: {}: set-name: {}", *id, to));
+      return {};
+    }
+    if (*id != from) {
+      return fail(ErrorCode::kUnsupported,
+                  fmt::format("{}: netplan device {} is matched to {} by its match: block: change "
+                              "the match to name {} by hand",
+                              withLine(c.source), *id, from, to));
+    }
+    auto r = netplanEach(edits, ctx.host, *id, [&](std::string& t, const std::string& i, int l) {
+      auto done = netfix::yamlRenameDevice(t, i, l, to, why);
+      if (!done) return Result<bool>(std::unexpected(done.error()));
+      return Result<bool>(true);
+    });
+    if (!r) return std::unexpected(r.error());
+    edits.change(fmt::format("netplan: device {} renamed to {}", from, to));
+    return {};
+  }
+  if (c.stack == "networkmanager" || c.stack == "networkd") {
+    const bool nm = c.stack == "networkmanager";
+    return editConfig(
+        edits, c, why, nm ? 0600 : 0644,
+        [&](const std::string& path, std::string& text) -> Result<void> {
+          if (!nm) {
+            // [Match] Name= may list several names or globs; only the plain one-name form is
+            // renamed.
+            IniFile ini = parseIni(text, kSystemdSyntax);
+            for (const IniEntry* e : ini.findAll("Match", "Name")) {
+              if (trim(e->value) != from) {
+                return fail(
+                    ErrorCode::kUnsupported,
+                    fmt::format("{}:{}: [Match] Name={} names more than {}: change it by hand",
+                                path, e->line, e->value, from));
+              }
+            }
+          }
+          if (netfix::iniSet(text, {nm ? "connection" : "Match"}, nm ? "interface-name" : "Name",
+                             to)) {
+            edits.change(fmt::format("{}: {}={}", path,
+                                     nm ? "[connection] interface-name" : "[Match] Name", to));
+          }
+          return {};
+        });
+  }
+  return fail(ErrorCode::kUnsupported, "unknown network stack " + c.stack);
+}
+
+Result<void> renameToKernelName(const FixContext& ctx, FileEdits& edits, const BootNetwork& view,
+                                const std::vector<const NicPin*>& dead,
+                                const std::string& requirement) {
+  std::set<std::string> names;
+  for (const NicPin* p : dead) names.insert(p->nic);
+  const std::string to = "eth0";
+  if (names.size() > 1) {
+    return fail(ErrorCode::kUnsupported,
+                fmt::format("{} are configured by hardware-position names, and the next boot uses "
+                            "kernel names (net.ifnames=0): which of them becomes {} is not "
+                            "known; keep one NIC first (guestprep fix --only L-NIC,{})",
+                            fmt::join(names, ", "), to, requirement));
+  }
+  const std::string from = *names.begin();
+  if (auto it = view.physical.find(to); it != view.physical.end() && !it->second.empty()) {
+    return fail(ErrorCode::kUnsupported,
+                fmt::format("{} is configured too ({}), and the configuration of {} will never "
+                            "apply (net.ifnames=0): remove one of them by hand",
+                            to, withLine(it->second.front()->source), from));
+  }
+  std::vector<const NicConfig*> configs;
+  for (const NicConfig* c : view.active) {
+    bool member = std::find(c->members.begin(), c->members.end(), from) != c->members.end();
+    // ifupdown's aliases (ens3:1) and VLANs (ens3.100) carry the name and are renamed with it; a
+    // VLAN named otherwise (vlan-raw-device ens3) is not.
+    bool renamed_with_it = c->stack == "eni" && renamedInterface(c->name, from, "").has_value();
+    if (member || (c->parent == from && !renamed_with_it)) {
+      return fail(ErrorCode::kUnsupported,
+                  fmt::format("{}: {} is built on {}: rename {} there and in its own "
+                              "configuration by hand",
+                              withLine(c->source), c->name, from, from));
+    }
+    std::string name = c->set_name.empty() ? c->name : c->set_name;
+    if (name == from) configs.push_back(c);
+  }
+  for (const NicConfig* c : configs) {
+    if (auto r = renameConfig(ctx, edits, *c, from, to, requirement); !r) return r;
+  }
+  return {};
+}
+
 /// Removes the certain pins of the NICs `nics` names (all NICs when empty); says in `left` what
 /// it cannot remove.
 Result<void> unpin(const FixContext& ctx, FileEdits& edits, const NetworkFacts& net,
@@ -1055,17 +1231,16 @@ Result<void> unpin(const FixContext& ctx, FileEdits& edits, const NetworkFacts& 
     if (auto x = unpinConfig(ctx, edits, *c, requirement); !x) return x;
   }
   if (view.eth_names) {
+    std::vector<const NicPin*> dead;
     for (const NicPin& p : view.pins) {
       if (!p.certain || p.nic.starts_with("MAC ") || !wanted(p.nic)) continue;
       bool hardware = std::none_of(net.persistent_net_rules.begin(), net.persistent_net_rules.end(),
                                    [&](const PersistentNetRule& r) { return r.name == p.nic; });
       if (hardware && p.evidence.text.find("net.ifnames=0") != std::string::npos) {
-        return fail(ErrorCode::kUnsupported,
-                    p.evidence.source + ": " + p.nic +
-                        " will not exist (the next boot uses kernel names, net.ifnames=0): "
-                        "configure eth0 instead by hand");
+        dead.push_back(&p);
       }
     }
+    if (!dead.empty()) return renameToKernelName(ctx, edits, view, dead, requirement);
   }
   return {};
 }

@@ -523,7 +523,12 @@ Result<ServiceChange> planEnableAtBoot(const Host& host, const ServiceNames& s) 
 
 std::vector<std::string> serviceCommand(const Host& host, const ServiceNames& s,
                                         std::string_view verb) {
-  if (bootsWithSystemd(host) && !s.systemd.empty()) {
+  // sd_booted(3): systemd runs now when /run/systemd/system is a directory. The command acts on
+  // the running system, so the running init decides, not the next boot's (a chroot or container
+  // of a systemd distribution has no systemd running, and systemctl would refuse there).
+  auto run = host.lstat("/run/systemd/system");
+  bool systemd_now = run && run->type == FileStat::Type::kDirectory;
+  if (systemd_now && !s.systemd.empty()) {
     return {"systemctl", std::string(verb), s.systemd};
   }
   std::string name = !s.sysv.empty() ? s.sysv : s.upstart;

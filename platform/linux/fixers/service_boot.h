@@ -67,8 +67,8 @@ Result<ServiceChange> planDisableAtBoot(const Host& host, const ServiceNames& s,
 /// static unit).
 Result<ServiceChange> planEnableAtBoot(const Host& host, const ServiceNames& s);
 
-/// The runtime command for a service on the running system (--live): systemctl when the system
-/// boots with systemd, service(8) otherwise.
+/// The runtime command for a service on the running system (--live): systemctl when systemd
+/// runs now (/run/systemd/system, as sd_booted(3)), service(8) otherwise.
 std::vector<std::string> serviceCommand(const Host& host, const ServiceNames& s,
                                         std::string_view verb);
 

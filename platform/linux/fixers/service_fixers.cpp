@@ -71,8 +71,8 @@ Result<void> disableUfw(const Host& host, FixItem& item, std::vector<std::string
     found = true;
     ShellVarsFile one = parseShellVars(lines.at(n));
     if (!one.vars.empty() && isNo(one.vars.front().value)) continue;
-    // Keep the quoting the file uses.
-    const std::string& old = lines.at(n);
+    // Keep the quoting the file uses. A copy: lines.set() below replaces the line.
+    const std::string old = lines.at(n);
     std::string quote = old.find('"') != std::string::npos    ? "\""
                         : old.find('\'') != std::string::npos ? "'"
                                                               : "";

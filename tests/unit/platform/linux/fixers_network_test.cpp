@@ -515,6 +515,217 @@ TEST(NetworkFixers, Ipv6LiveTurnsItOffNowUnlessTheSessionIsIpv6) {
   }
 }
 
+// ---- X-NETPIN: a hardware-position name under net.ifnames=0
+// --------------------------------------
+
+const std::string kRename =
+    "X-NETPIN: the next boot uses kernel names (net.ifnames=0): ens3 becomes eth0";
+
+void kernelNames(TestHost& h) {
+  h.addFile("/etc/default/grub", "GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX=\"net.ifnames=0 quiet\"\n");
+}
+
+bool removes(const Plan& plan, const std::string& path) {
+  for (const auto& i : plan.items) {
+    for (const auto& a : i.actions) {
+      if (a.kind == ActionKind::kRemove && a.path == path) return true;
+    }
+  }
+  return false;
+}
+
+TEST(NetworkFixers, PinningRenamesAnEniHardwareNameToEth0) {
+  TestHost h;
+  debianIfupdown(h);
+  kernelNames(h);
+  h.addFile("/etc/network/interfaces",
+            "source /etc/network/interfaces.d/*\n\nauto lo\niface lo inet loopback\n\n"
+            "allow-hotplug ens3\niface ens3 inet dhcp\n\tmtu 1450\n");
+  Plan plan = planFor(h, "X-NETPIN");
+  ASSERT_NE(itemFor(plan, "X-NETPIN"), nullptr) << skippedReason(plan, "X-NETPIN");
+  EXPECT_EQ(written(plan, "/etc/network/interfaces"),
+            "source /etc/network/interfaces.d/*\n\nauto lo\niface lo inet loopback\n\n" +
+                marker(kRename) + "allow-hotplug ens3\nallow-hotplug eth0\n" + marker(kRename) +
+                "iface ens3 inet dhcp\niface eth0 inet dhcp\n\tmtu 1450\n");
+  expectFixed(h, plan, "X-NETPIN");
+  // L-DHCP judges the NIC the next boot has: eth0, on DHCP.
+  PlannedHost after(h);
+  for (const auto& i : plan.items) {
+    for (const auto& a : i.actions) after.apply(a);
+  }
+  Policy policy = linuxPolicy();
+  for (const auto& f : evaluatePolicy(policy, collectFacts(after))) {
+    if (f.requirement == "L-DHCP") {
+      EXPECT_EQ(f.status, Status::kPass) << f.message;
+    }
+  }
+}
+
+TEST(NetworkFixers, PinningRenamesEniAliasesAndVlansWithTheirNic) {
+  TestHost h;
+  debianIfupdown(h);
+  kernelNames(h);
+  h.addFile("/etc/network/interfaces",
+            "auto ens3 ens3:1\niface ens3 inet dhcp\niface ens3:1 inet static\n"
+            "\taddress 10.1.0.9/24\n");
+  Plan plan = planFor(h, "X-NETPIN");
+  ASSERT_NE(itemFor(plan, "X-NETPIN"), nullptr) << skippedReason(plan, "X-NETPIN");
+  EXPECT_EQ(written(plan, "/etc/network/interfaces"),
+            marker(kRename) + "auto ens3 ens3:1\nauto eth0 eth0:1\n" + marker(kRename) +
+                "iface ens3 inet dhcp\niface eth0 inet dhcp\n" + marker(kRename) +
+                "iface ens3:1 inet static\niface eth0:1 inet static\n\taddress 10.1.0.9/24\n");
+  expectFixed(h, plan, "X-NETPIN");
+}
+
+TEST(NetworkFixers, PinningMovesRedHatIfcfgAndItsRoutes) {
+  TestHost h;
+  redHatInitscripts(h);
+  kernelNames(h);
+  h.addFile("/etc/sysconfig/network-scripts/ifcfg-ens3",
+            "TYPE=Ethernet\nNAME=ens3\nDEVICE=ens3\nONBOOT=yes\nBOOTPROTO=dhcp\n", 0600);
+  h.addFile("/etc/sysconfig/network-scripts/route-ens3", "10.9.0.0/16 via 10.0.0.1\n");
+  Plan plan = planFor(h, "X-NETPIN");
+  ASSERT_NE(itemFor(plan, "X-NETPIN"), nullptr) << skippedReason(plan, "X-NETPIN");
+  EXPECT_EQ(written(plan, "/etc/sysconfig/network-scripts/ifcfg-eth0"),
+            "TYPE=Ethernet\nNAME=eth0\nDEVICE=eth0\nONBOOT=yes\nBOOTPROTO=dhcp\n");
+  EXPECT_EQ(written(plan, "/etc/sysconfig/network-scripts/route-eth0"),
+            "10.9.0.0/16 via 10.0.0.1\n");
+  EXPECT_TRUE(removes(plan, "/etc/sysconfig/network-scripts/ifcfg-ens3"));
+  EXPECT_TRUE(removes(plan, "/etc/sysconfig/network-scripts/route-ens3"));
+  // The new file keeps the old one's mode, and is written before the old one goes.
+  const auto& actions = itemFor(plan, "X-NETPIN")->actions;
+  for (const auto& a : actions) {
+    if (a.path == "/etc/sysconfig/network-scripts/ifcfg-eth0") {
+      EXPECT_EQ(a.mode, 0600u);
+    }
+  }
+  EXPECT_EQ(actions.back().kind, ActionKind::kRemove);
+  expectFixed(h, plan, "X-NETPIN");
+}
+
+TEST(NetworkFixers, PinningMovesSuseIfcfgByItsFileName) {
+  TestHost h;
+  systemdWith(h, "wicked.service");
+  kernelNames(h);
+  h.addFile("/etc/sysconfig/network/ifcfg-ens3", "BOOTPROTO='dhcp4'\nSTARTMODE='auto'\n");
+  h.addFile("/etc/sysconfig/network/ifroute-ens3", "default 10.0.0.1 - ens3\n");
+  Plan plan = planFor(h, "X-NETPIN");
+  ASSERT_NE(itemFor(plan, "X-NETPIN"), nullptr) << skippedReason(plan, "X-NETPIN");
+  EXPECT_EQ(written(plan, "/etc/sysconfig/network/ifcfg-eth0"),
+            "BOOTPROTO='dhcp4'\nSTARTMODE='auto'\n");
+  EXPECT_TRUE(removes(plan, "/etc/sysconfig/network/ifcfg-ens3"));
+  EXPECT_TRUE(removes(plan, "/etc/sysconfig/network/ifroute-ens3"));
+  expectFixed(h, plan, "X-NETPIN");
+}
+
+TEST(NetworkFixers, PinningRenamesNetplanNetworkManagerAndNetworkd) {
+  {
+    TestHost h;
+    systemdWith(h, "systemd-networkd.service");
+    kernelNames(h);
+    h.addFile("/usr/sbin/netplan", "", 0755);
+    h.addFile("/etc/netplan/00-installer-config.yaml",
+              "network:\n  ethernets:\n    ens3:\n      dhcp4: true\n  version: 2\n");
+    Plan plan = planFor(h, "X-NETPIN");
+    ASSERT_NE(itemFor(plan, "X-NETPIN"), nullptr) << skippedReason(plan, "X-NETPIN");
+    EXPECT_EQ(written(plan, "/etc/netplan/00-installer-config.yaml"),
+              "network:\n  ethernets:\n" + marker(kRename) +
+                  "    ens3:\n    eth0:\n      dhcp4: true\n  version: 2\n");
+    expectFixed(h, plan, "X-NETPIN");
+  }
+  {
+    TestHost h;
+    systemdWith(h, "NetworkManager.service");
+    kernelNames(h);
+    h.addFile("/etc/NetworkManager/system-connections/Wired.nmconnection",
+              "[connection]\nid=Wired\ntype=ethernet\ninterface-name=ens3\n\n[ipv4]\n"
+              "method=auto\n",
+              0600);
+    Plan plan = planFor(h, "X-NETPIN");
+    ASSERT_NE(itemFor(plan, "X-NETPIN"), nullptr) << skippedReason(plan, "X-NETPIN");
+    EXPECT_EQ(written(plan, "/etc/NetworkManager/system-connections/Wired.nmconnection"),
+              "[connection]\nid=Wired\ntype=ethernet\ninterface-name=eth0\n\n[ipv4]\n"
+              "method=auto\n");
+    expectFixed(h, plan, "X-NETPIN");
+  }
+  {
+    TestHost h;
+    systemdWith(h, "systemd-networkd.service");
+    kernelNames(h);
+    h.addFile("/etc/systemd/network/10-ens3.network", "[Match]\nName=ens3\n[Network]\nDHCP=yes\n");
+    Plan plan = planFor(h, "X-NETPIN");
+    ASSERT_NE(itemFor(plan, "X-NETPIN"), nullptr) << skippedReason(plan, "X-NETPIN");
+    EXPECT_EQ(written(plan, "/etc/systemd/network/10-ens3.network"),
+              "[Match]\nName=eth0\n[Network]\nDHCP=yes\n");
+    expectFixed(h, plan, "X-NETPIN");
+  }
+}
+
+TEST(NetworkFixers, PinningRefusesARenameThatIsNotCertain) {
+  {
+    // Two hardware names: which becomes eth0 depends on probing order.
+    TestHost h;
+    debianIfupdown(h);
+    kernelNames(h);
+    h.addFile("/etc/network/interfaces",
+              "auto ens3\niface ens3 inet dhcp\nauto ens4\niface ens4 inet dhcp\n");
+    Plan plan = planFor(h, "X-NETPIN");
+    EXPECT_EQ(itemFor(plan, "X-NETPIN"), nullptr);
+    EXPECT_NE(skippedReason(plan, "X-NETPIN").find("ens3, ens4 are configured"), std::string::npos)
+        << skippedReason(plan, "X-NETPIN");
+    // With L-NIC first in the same run, one NIC is left and it is renamed.
+    Policy policy = linuxPolicy();
+    Facts facts = collectFacts(h);
+    FixOptions o;
+    o.only = {"L-NIC", "X-NETPIN"};
+    Plan both = buildPlan(policy, evaluatePolicy(policy, facts), facts, h, o, platformFixers());
+    ASSERT_NE(itemFor(both, "X-NETPIN"), nullptr) << skippedReason(both, "X-NETPIN");
+    EXPECT_NE(written(both, "/etc/network/interfaces").find("\niface eth0 inet dhcp\n"),
+              std::string::npos)
+        << written(both, "/etc/network/interfaces");
+    expectFixed(h, both, "X-NETPIN");
+  }
+  {
+    // eth0 is configured too: the ens3 stanza is dead, and merging is the admin's choice.
+    TestHost h;
+    debianIfupdown(h);
+    kernelNames(h);
+    h.addFile("/etc/network/interfaces",
+              "auto eth0\niface eth0 inet dhcp\nauto ens3\niface ens3 inet static\n"
+              "\taddress 10.0.0.3/24\n");
+    Plan plan = planFor(h, "X-NETPIN");
+    EXPECT_EQ(itemFor(plan, "X-NETPIN"), nullptr);
+    EXPECT_NE(skippedReason(plan, "X-NETPIN").find("eth0 is configured too"), std::string::npos)
+        << skippedReason(plan, "X-NETPIN");
+  }
+  {
+    // A bridge built on the NIC: its ports would have to follow.
+    TestHost h;
+    debianIfupdown(h);
+    kernelNames(h);
+    h.addFile("/etc/network/interfaces",
+              "auto ens3\niface ens3 inet manual\nauto br0\niface br0 inet dhcp\n"
+              "\tbridge_ports ens3\n");
+    Plan plan = planFor(h, "X-NETPIN");
+    EXPECT_EQ(itemFor(plan, "X-NETPIN"), nullptr);
+    EXPECT_NE(skippedReason(plan, "X-NETPIN").find("br0 is built on ens3"), std::string::npos)
+        << skippedReason(plan, "X-NETPIN");
+  }
+  {
+    // A VLAN that names its parent in an option: the option would have to follow.
+    TestHost h;
+    debianIfupdown(h);
+    kernelNames(h);
+    h.addFile("/etc/network/interfaces",
+              "auto ens3\niface ens3 inet dhcp\nauto vlan100\niface vlan100 inet static\n"
+              "\taddress 10.100.0.2/24\n\tvlan-raw-device ens3\n");
+    Plan plan = planFor(h, "X-NETPIN");
+    EXPECT_EQ(itemFor(plan, "X-NETPIN"), nullptr);
+    EXPECT_NE(skippedReason(plan, "X-NETPIN").find("vlan100 is built on ens3"), std::string::npos)
+        << skippedReason(plan, "X-NETPIN");
+  }
+}
+
 // ---- the line editors -------------------------------------------------------------------------
 
 TEST(NetworkEdit, YamlRefusesFlowStyleDevices) {

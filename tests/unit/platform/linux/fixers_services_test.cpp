@@ -280,6 +280,7 @@ TEST(FirewallFixer, UfwEnabledSetToNoKeepingQuotesAndCrlf) {
 TEST(FirewallFixer, LiveStopsOnlyWhenSshdListensOn22) {
   TestHost h;  // a running system: /proc/net/tcp is read
   systemdBase(h);
+  h.addDir("/run/systemd/system");  // systemd runs now
   h.addFile("/usr/lib/systemd/system/firewalld.service", "[Install]\nWantedBy=multi-user.target\n");
   h.addSymlink("/etc/systemd/system/multi-user.target.wants/firewalld.service",
                "/usr/lib/systemd/system/firewalld.service");
@@ -437,14 +438,20 @@ TEST(SshdFixer, UpstartManualOverrideCommentedOut) {
   expectFixedAndIdempotent(h, p.plan, "L-SSH");
 }
 
-TEST(SshdFixer, LiveChecksThenReloadsNeverRestarts) {
-  TestHost h;
-  systemdBase(h);
-  h.addFile("/etc/ssh/sshd_config", "Port 2222\n");
+/// sshd listens on port 2222 now (/proc/net/tcp of a running system).
+void sshdListensOn2222(TestHost& h) {
   h.addFile("/proc/net/tcp",
             "  sl  local_address rem_address   st\n"
             "   0: 00000000:08AE 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0   "
             "     0 1 1 0000000000000000 100 0 0 10 0\n");
+}
+
+TEST(SshdFixer, LiveChecksThenReloadsNeverRestarts) {
+  TestHost h;
+  systemdBase(h);
+  h.addDir("/run/systemd/system");  // systemd runs now
+  h.addFile("/etc/ssh/sshd_config", "Port 2222\n");
+  sshdListensOn2222(h);
   FixOptions live;
   live.live = true;
   Planned p = planFor(h, "L-SSH", live);
@@ -453,6 +460,23 @@ TEST(SshdFixer, LiveChecksThenReloadsNeverRestarts) {
             "write /etc/ssh/sshd_config\nrun /usr/sbin/sshd\nrun systemctl\n");
   EXPECT_EQ(p.plan.items[0].actions[2].argv,
             (std::vector<std::string>{"systemctl", "reload", "ssh.service"}));
+}
+
+// The next boot uses systemd but systemd does not run now (a chroot, a container started
+// without it): systemctl would refuse, so the running system gets service(8).
+TEST(SshdFixer, LiveUsesTheInitThatRunsNow) {
+  TestHost h;
+  systemdBase(h);
+  h.addFile("/etc/init.d/ssh", "#!/bin/sh\n", 0755);
+  h.addFile("/etc/ssh/sshd_config", "Port 2222\n");
+  sshdListensOn2222(h);
+  FixOptions live;
+  live.live = true;
+  Planned p = planFor(h, "L-SSH", live);
+  ASSERT_EQ(p.plan.items.size(), 1u);
+  ASSERT_EQ(p.plan.items[0].actions.size(), 3u) << kindsAndPaths(p.plan.items[0]);
+  EXPECT_EQ(p.plan.items[0].actions[2].argv,
+            (std::vector<std::string>{"service", "ssh", "reload"}));
 }
 
 TEST(SshdFixer, NotInstalledIsNotFixed) {
