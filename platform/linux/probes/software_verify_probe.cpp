@@ -1,8 +1,13 @@
 // Files compared with the package manager's record: dpkg's md5sums and conffile hashes read
 // natively (through the Host), rpm -qf / rpm -V run through the Host on a live RPM system.
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 
 #include "parsers/software_dpkg.h"
 #include "parsers/software_rpm.h"
@@ -22,6 +27,10 @@ const std::vector<std::string> kGrubMenu = {"/boot/grub/menu.lst"};
 constexpr int kMaxFiles = 200000;
 constexpr std::uint64_t kMaxBytes = 2ULL << 30;
 constexpr std::size_t kMaxFileSize = 1ULL << 30;
+// The comparison hashes on several threads (MD5 is the floor: one core hashes about 500 MB/s),
+// with at most this many bytes of file content in memory at once.
+constexpr unsigned kMaxHashThreads = 8;
+constexpr std::uint64_t kInFlightBytes = 128ULL << 20;
 constexpr auto kRpmTimeout = std::chrono::seconds(600);
 
 using Files = Observed<std::vector<FileVerification>>;
@@ -112,9 +121,10 @@ DpkgRecords readDpkgRecords(const Host& host, std::string_view status_text, Soft
   return rec;
 }
 
-// Compares one file with dpkg's md5; `bytes` counts what was read.
+// Compares one file with dpkg's md5; a file that cannot be read adds to `problems`.
 FileVerification compareMd5(const Host& host, const DpkgRecords& rec, const std::string& path,
-                            const Record& r, bool describe_content, SoftwareFacts& facts) {
+                            const Record& r, bool describe_content,
+                            std::vector<ConfigProblem>& problems) {
   FileVerification v{path, r.package, FileState::kOk, ""};
   // A file diverted by another package is installed under the diversion's new name.
   std::string actual = path;
@@ -130,7 +140,7 @@ FileVerification compareMd5(const Host& host, const DpkgRecords& rec, const std:
     } else {
       v.state = FileState::kUnreadable;
       v.detail = content.error().message;
-      facts.problems.push_back({actual, 0, content.error().message});
+      problems.push_back({actual, 0, content.error().message});
     }
     return v;
   }
@@ -172,30 +182,92 @@ PackageVerification verifyDpkgFiles(const Host& host, const DpkgRecords& rec,
     }
     ++out.total;
     ++out.checked;
-    files.push_back(compareMd5(host, rec, path, *r, true, facts));
+    files.push_back(compareMd5(host, rec, path, *r, true, facts.problems));
   }
   out.files = Files::of(std::move(files));
   return out;
 }
+
+// Bytes of file content the hashing threads may hold at once: a thread waits until its file's
+// share is free (a file larger than the whole budget waits for all of it).
+class ByteBudget {
+ public:
+  explicit ByteBudget(std::uint64_t total) : total_(total), free_(total) {}
+  std::uint64_t acquire(std::uint64_t want) {
+    want = std::min(want, total_);
+    std::unique_lock lock(mutex_);
+    freed_.wait(lock, [&] { return free_ >= want; });
+    free_ -= want;
+    return want;
+  }
+  void release(std::uint64_t n) {
+    {
+      std::lock_guard lock(mutex_);
+      free_ += n;
+    }
+    freed_.notify_all();
+  }
+
+ private:
+  std::uint64_t total_;
+  std::uint64_t free_;
+  std::mutex mutex_;
+  std::condition_variable freed_;
+};
 
 PackageVerification verifyDpkgSysdirs(const Host& host, const DpkgRecords& rec,
                                       SoftwareFacts& facts) {
   PackageVerification out;
   out.method = "dpkg md5sums";
   out.total = static_cast<int>(rec.sysdir_files.size());
-  std::vector<FileVerification> bad;
+  // The caps apply in the records' order, from the sizes (a stat is cheap); what is under them
+  // is then hashed in parallel, and reported in that same order.
+  std::vector<std::uint64_t> sizes;
   std::uint64_t bytes = 0;
   for (const auto& [path, r] : rec.sysdir_files) {
-    if (out.checked >= kMaxFiles || bytes >= kMaxBytes) {
+    if (sizes.size() >= static_cast<std::size_t>(kMaxFiles) || bytes >= kMaxBytes) {
       out.truncated = true;
       break;
     }
-    if (auto st = host.stat(path)) bytes += st->size;
-    FileVerification v = compareMd5(host, rec, path, r, false, facts);
-    ++out.checked;
-    if (v.state != FileState::kOk) bad.push_back(std::move(v));
+    auto st = host.stat(path);
+    sizes.push_back(st ? st->size : 0);
+    bytes += sizes.back();
   }
-  out.files = Files::of(std::move(bad));
+  const std::size_t n = sizes.size();
+  std::vector<std::optional<FileVerification>> bad(n);
+  std::vector<std::vector<ConfigProblem>> problems(n);
+  std::atomic<std::size_t> next{0};
+  ByteBudget budget(kInFlightBytes);
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+      const auto& [path, r] = rec.sysdir_files[i];
+      std::uint64_t lease = budget.acquire(sizes[i]);
+      FileVerification v{path, r.package, FileState::kUnreadable, ""};
+      try {
+        v = compareMd5(host, rec, path, r, false, problems[i]);
+      } catch (const std::exception& e) {
+        // Out of memory for one large file, say: that file is unreadable, the others go on.
+        v.detail = e.what();
+        problems[i].push_back({path, 0, e.what()});
+      }
+      budget.release(lease);
+      if (v.state != FileState::kOk) bad[i] = std::move(v);
+    }
+  };
+  unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1U, kMaxHashThreads);
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(n, 1)));
+  {
+    std::vector<std::jthread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+  }  // joined
+  out.checked = static_cast<int>(n);
+  std::vector<FileVerification> changed;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (ConfigProblem& p : problems[i]) facts.problems.push_back(std::move(p));
+    if (bad[i]) changed.push_back(std::move(*bad[i]));
+  }
+  out.files = Files::of(std::move(changed));
   return out;
 }
 

@@ -124,6 +124,39 @@ TEST(SoftwareVerificationProbe, DpkgMd5sumsAndConffiles) {
   EXPECT_TRUE(f.grub_menu.files.value->empty());
 }
 
+// Hashed on several threads, reported in the records' order all the same: every 7th file changed,
+// every 11th missing (both: missing), out of 300.
+TEST(SoftwareVerificationProbe, ManyFilesReportedInRecordOrder) {
+  TestHost h;
+  addDebian(h);
+  std::string md5sums;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 300; ++i) {
+    std::string path = "/usr/bin/tool" + std::to_string(i);
+    std::string content = "binary " + std::to_string(i);
+    md5sums += md5Hex(content) + "  " + path.substr(1) + "\n";
+    if (i % 11 == 0) {
+      expected.push_back(path + " missing");
+      continue;
+    }
+    h.addFile(path, i % 7 == 0 ? content + " patched" : content);
+    if (i % 7 == 0) expected.push_back(path + " changed");
+  }
+  h.addFile("/var/lib/dpkg/info/coreutils.md5sums", md5sums);
+  SoftwareFacts f;
+  probeSoftwarePackages(h, f);
+  probeSoftwareVerification(h, f);
+  ASSERT_TRUE(f.sysdirs.files.ok()) << f.sysdirs.files.error;
+  EXPECT_EQ(f.sysdirs.checked, 300);
+  std::vector<std::string> got;
+  for (const auto& v : *f.sysdirs.files.value) {
+    got.push_back(v.path + (v.state == FileState::kMissing   ? " missing"
+                            : v.state == FileState::kChanged ? " changed"
+                                                             : " other"));
+  }
+  EXPECT_EQ(got, expected);
+}
+
 TEST(SoftwareVerificationProbe, EditedIssueIsChangedWithSummary) {
   TestHost h;
   addDebian(h);
