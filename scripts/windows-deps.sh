@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Windows cross toolchain (mingw-w64, posix threads) and wine64, then builds the
 # libraries guestprep.exe links (yaml-cpp, fmt, spdlog, GoogleTest/GoogleMock, nlohmann-json,
-# CLI11, zlib) for mingw, static, from Debian's own source packages. Run as root on Debian 12. The result
+# CLI11, zlib, and Poco for the daemon) for mingw, static, from Debian's own source packages. Run as root on Debian 12. The result
 # is cached in /var/cache/guestprep-win/<hash of this recipe>/prefix (GUESTPREP_WIN_CACHE moves
 # the cache root), so a second run only checks that it is there.
 set -euo pipefail
@@ -116,7 +116,36 @@ cmake --build "$work/build-zlib" -j "$jobs" --target zlibstatic >> "$work/zlib.l
   { tail -n 60 "$work/zlib.log" >&2; exit 1; }
 install -m 0644 "$work/build-zlib/libzlibstatic.a" "$prefix/lib/"
 install -m 0644 "$zdir/zlib.h" "$work/build-zlib/zconf.h" "$prefix/include/"
-# Poco (Foundation/Util/Net/JSON) is for the Windows service (the daemon); nothing uses it yet.
+# Poco for the daemon (the Windows service): Foundation, XML (Util's configuration needs it),
+# JSON, Util and Net only, static, no tests or samples. Poco's own zlib, pcre and expat are
+# compiled in (POCO_UNBUNDLED off): Debian's mingw-w64 has none of them. ENABLE_TESTS off also
+# leaves out the samples.
+echo "windows-deps: poco"
+pdir="$(fetch poco)"
+# Poco includes two Windows SDK headers by their MSVC spelling; mingw-w64's are lower case and
+# Linux file names are case-sensitive. The installed headers are fixed too, so guestprep's own
+# objects compile against them.
+grep -rlE '<(Winsock2|Iphlpapi)[.]h>' "$pdir/Foundation" "$pdir/Net" |
+  xargs sed -i -E 's/<Winsock2[.]h>/<winsock2.h>/; s/<Iphlpapi[.]h>/<iphlpapi.h>/'
+# With mingw, Poco's UnWindows.h includes iphlpapi.h, which brings wincrypt.h's TIMESTAMP_REQUEST
+# macro into Net's ICMP header, where an enumerator has that name.
+sed -i 's|^#include <cstddef>$|&\n#undef TIMESTAMP_REQUEST|' "$pdir/Net/include/Poco/Net/ICMPv4PacketImpl.h"
+grep -q '^#undef TIMESTAMP_REQUEST' "$pdir/Net/include/Poco/Net/ICMPv4PacketImpl.h" ||
+  { echo "windows-deps: cannot patch Poco's ICMPv4PacketImpl.h" >&2; exit 1; }
+poco_off=()
+for m in ENCODINGS ENCODINGS_COMPILER MONGODB DATA DATA_SQLITE DATA_MYSQL DATA_POSTGRESQL \
+         DATA_ODBC REDIS PDF SEVENZIP ZIP CPPPARSER POCODOC PAGECOMPILER PAGECOMPILER_FILE2PAGE \
+         ACTIVERECORD ACTIVERECORD_COMPILER APACHECONNECTOR NETSSL NETSSL_WIN CRYPTO JWT TESTS; do
+  poco_off+=("-DENABLE_$m=OFF")
+done
+# Foundation's event log messages (pocomsg.mc) need a message compiler: binutils' windmc.
+configure poco "$pdir" -DPOCO_UNBUNDLED=OFF -DENABLE_FOUNDATION=ON -DENABLE_XML=ON \
+  -DENABLE_JSON=ON -DENABLE_UTIL=ON -DENABLE_NET=ON "${poco_off[@]}" \
+  -DCMAKE_MC_COMPILER="$(command -v x86_64-w64-mingw32-windmc)"
+cmake --build "$work/build-poco" -j "$jobs" >> "$work/poco.log" 2>&1 &&
+cmake --install "$work/build-poco" >> "$work/poco.log" 2>&1 ||
+  { tail -n 60 "$work/poco.log" >&2; exit 1; }
+rm -rf "$pdir" "$work/build-poco"
 
 rm -rf "$work"
 touch "$prefix/.complete"

@@ -18,7 +18,14 @@ void addDaemonCommand(CLI::App& app, CommandDispatch& dispatch) {
   cmd->add_flag("--foreground", options->foreground,
                 "Log for a terminal (time, level) instead of journald's priority prefixes");
   cmd->add_option("--root", options->root, "Audit and fix the system mounted at DIR");
-  dispatch.emplace_back(cmd, [options] { return runDaemon(*options); });
+  // Windows: ServerApplication's own arguments (/registerService, /unregisterService,
+  // /displayName=..., /startup=...) go to the daemon as they are; on Linux runDaemon refuses
+  // them with exit 2.
+  cmd->allow_extras();
+  dispatch.emplace_back(cmd, [options, cmd] {
+    options->service_args = cmd->remaining();
+    return runDaemon(*options);
+  });
 }
 
 }  // namespace guestprep

@@ -1,18 +1,15 @@
-// Daemon configuration parsing (yaml-cpp) with file:line:col messages, and the token file check.
+// Daemon configuration parsing (yaml-cpp) with file:line:col messages, and the token's format
+// (the token file's access check is the platform's: daemon_platform.h).
 #include "daemon/config.h"
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <yaml-cpp/yaml.h>
 
-#include <cerrno>
-#include <cstring>
+#include <cctype>
 #include <limits>
 #include <map>
 #include <set>
 
+#include "daemon/daemon_platform.h"
 #include "policy/yaml_check.h"
 
 namespace guestprep {
@@ -102,11 +99,19 @@ bool isLoopbackHost(std::string_view host) {
   return dots == 3;
 }
 
+// A file path rather than HOST:PORT: absolute POSIX, or a Windows drive or UNC path, so that a
+// Windows path is refused as a socket path (daemon_platform) and not as a host "C".
+bool looksLikePath(std::string_view text) {
+  if (text.starts_with('/') || text.starts_with('\\')) return true;
+  return text.size() >= 3 && std::isalpha(static_cast<unsigned char>(text[0])) && text[1] == ':' &&
+         (text[2] == '\\' || text[2] == '/');
+}
+
 }  // namespace
 
 Result<ListenAddress> parseListenAddress(std::string_view text) {
   ListenAddress a;
-  if (text.starts_with('/')) {
+  if (looksLikePath(text)) {
     // sockaddr_un holds 108 bytes including the terminating NUL.
     if (text.size() > 107) {
       return fail(ErrorCode::kInvalidInput, "a Unix socket path must be at most 107 characters");
@@ -195,6 +200,9 @@ Result<DaemonConfig> parseDaemonConfig(std::string_view yaml, const std::string&
                  ? parseListenAddress(n.Scalar())
                  : fail(ErrorCode::kInvalidInput, "must be a socket path or 127.0.0.1:PORT");
     if (a) {
+      if (auto ok = daemon_platform::checkListenAddress(*a); !ok) a = std::unexpected(ok.error());
+    }
+    if (a) {
       cfg.listen = *a;
     } else {
       c.error(n.Mark(), "'listen': " + a.error().message);
@@ -231,39 +239,9 @@ Result<DaemonConfig> parseDaemonConfig(std::string_view yaml, const std::string&
 }
 
 Result<std::string> readTokenFile(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    return fail(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
-                "token file '" + path + "': " + std::strerror(errno));
-  }
-  struct stat st {};
-  std::string text;
-  std::string problem;
-  if (::fstat(fd, &st) != 0) {
-    problem = std::strerror(errno);
-  } else if (!S_ISREG(st.st_mode)) {
-    problem = "not a regular file";
-  } else if ((st.st_mode & 077) != 0) {
-    problem = "readable or writable by group or others (mode " +
-              std::to_string((st.st_mode >> 6) & 7) + std::to_string((st.st_mode >> 3) & 7) +
-              std::to_string(st.st_mode & 7) + "): chmod 0600 it and make a new token";
-  } else if (st.st_uid != ::geteuid() && st.st_uid != 0) {
-    problem = "owned by uid " + std::to_string(st.st_uid) + ", not by this user or root";
-  } else if (st.st_size > 4096) {
-    problem = "larger than 4096 bytes";
-  } else {
-    char buf[4097];
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      problem = std::strerror(errno);
-    } else {
-      text.assign(buf, static_cast<std::size_t>(n));
-    }
-  }
-  ::close(fd);
-  if (!problem.empty()) {
-    return fail(ErrorCode::kPermission, "token file '" + path + "': " + problem);
-  }
+  auto bytes = daemon_platform::readPrivateFile(path, 4096);
+  if (!bytes) return std::unexpected(bytes.error());
+  std::string text = std::move(*bytes);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   for (char ch : text) {
     if (static_cast<unsigned char>(ch) <= 0x20 || static_cast<unsigned char>(ch) >= 0x7f) {

@@ -12,11 +12,6 @@
 
 namespace guestprep {
 
-/// Where the config lives when `--config` is not given (docs/daemon.md).
-inline constexpr std::string_view kDefaultDaemonConfig = "/etc/guestprep/guestprep.yaml";
-/// The API's default listener: a Unix socket, mode 0600.
-inline constexpr std::string_view kDefaultApiSocket = "/run/guestprep/api.sock";
-
 /// Where the HTTP API listens.
 struct ListenAddress {
   enum class Kind { kUnix, kTcp };
@@ -28,6 +23,17 @@ struct ListenAddress {
 
 /// Parses `listen:`: an absolute path (Unix socket) or HOST:PORT on loopback only.
 Result<ListenAddress> parseListenAddress(std::string_view text);
+
+// The built-in defaults differ by OS (docs/daemon.md); each is defined in the platform's file.
+
+/// Where the config lives when `--config` is not given: /etc/guestprep/guestprep.yaml, or
+/// %ProgramData%\guestprep\guestprep.yaml on Windows.
+std::string defaultDaemonConfigPath();
+/// The API's default listener: the Unix socket /run/guestprep/api.sock (mode 0600) on Linux;
+/// 127.0.0.1:8470 on Windows, which has no Unix-socket permissions to rely on.
+ListenAddress defaultListenAddress();
+/// The default token file: none on Linux; %ProgramData%\guestprep\api.token on Windows.
+std::string defaultTokenFile();
 
 /// Request limits of the HTTP API.
 struct ApiLimits {
@@ -42,9 +48,9 @@ struct DaemonConfig {
   std::string policy;  ///< empty: the platform's default policy
   std::string fail_on = "fail";
   std::chrono::seconds audit_interval{3600};
-  ListenAddress listen{ListenAddress::Kind::kUnix, std::string(kDefaultApiSocket), {}, 0};
-  std::string token_file;  ///< required with a TCP listener
-  bool auto_fix = false;   ///< `fix: auto`
+  ListenAddress listen = defaultListenAddress();
+  std::string token_file = defaultTokenFile();  ///< required with a TCP listener
+  bool auto_fix = false;                        ///< `fix: auto`
   std::vector<std::string> fix_allow;
   bool allow_live = false;
   bool allow_package_changes = false;
@@ -59,8 +65,10 @@ Result<DaemonConfig> parseDaemonConfig(std::string_view yaml, const std::string&
 /// Parses "90", "30s", "15m", "1h", "1d" into seconds (at least one).
 Result<std::chrono::seconds> parseDuration(std::string_view text);
 
-/// Reads the bearer token from `path`: a regular file owned by this process's user or root, not
-/// accessible to group or others, holding one line of at least 32 printable characters.
+/// Reads the bearer token from `path`: a regular file that only this process's user and the
+/// administrators may read or change (Linux: owned by this user or root, mode 0600/0400;
+/// Windows: owner and DACL, see daemon_platform.h), holding one line of at least 32 printable
+/// characters.
 Result<std::string> readTokenFile(const std::string& path);
 
 }  // namespace guestprep

@@ -1,15 +1,7 @@
 // Accept loop of the API: blocking accept() per thread, one Poco HTTPServerConnection per client.
 #include "daemon/listener.h"
 
-#include <fcntl.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
+#include <chrono>
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPServerConnection.h>
@@ -20,74 +12,25 @@
 
 #include "core/version.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_platform.h"
 
 namespace guestprep {
-
-namespace {
-
-namespace fs = std::filesystem;
-
-// True when something accepts connections on the socket file (another daemon).
-bool socketAnswers(const std::string& path) {
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-  bool answers = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return answers;
-}
-
-Result<void> prepareSocketPath(const std::string& path) {
-  fs::path dir = fs::path(path).parent_path();
-  struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0) {
-    if (::mkdir(dir.c_str(), 0700) != 0) {
-      return fail(ErrorCode::kIo, "cannot create the socket directory '" + dir.string() +
-                                      "': " + std::strerror(errno));
-    }
-  } else if (!S_ISDIR(st.st_mode)) {
-    return fail(ErrorCode::kInvalidInput, "'" + dir.string() + "' is not a directory");
-  }
-  if (::lstat(path.c_str(), &st) == 0) {
-    if (!S_ISSOCK(st.st_mode)) {
-      return fail(ErrorCode::kInvalidInput,
-                  "'" + path + "' exists and is not a socket: remove it or change 'listen'");
-    }
-    if (socketAnswers(path)) {
-      return fail(ErrorCode::kInvalidInput,
-                  "'" + path + "' is in use: is another guestprep daemon running?");
-    }
-    ::unlink(path.c_str());
-  }
-  return {};
-}
-
-}  // namespace
 
 Result<std::unique_ptr<ApiListener>> ApiListener::open(
     const ListenAddress& address, Poco::Net::HTTPRequestHandlerFactory::Ptr factory, int threads) {
   Poco::Net::ServerSocket socket;
   try {
     if (address.kind == ListenAddress::Kind::kUnix) {
-      if (auto r = prepareSocketPath(address.path); !r) return std::unexpected(r.error());
-      // The socket file is born 0600: no window in which others could connect.
-      mode_t old = ::umask(0177);
-      try {
-        socket.bind(Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, address.path));
-      } catch (...) {
-        ::umask(old);
-        throw;
+      if (auto r = daemon_platform::bindUnixSocket(socket, address.path); !r) {
+        return std::unexpected(r.error());
       }
-      ::umask(old);
-      ::chmod(address.path.c_str(), 0600);
     } else {
-      socket.bind(Poco::Net::SocketAddress(address.host, address.port), true);
+      socket.bind(Poco::Net::SocketAddress(address.host, address.port),
+                  daemon_platform::reuseListenAddress());
     }
     socket.listen(64);
     // Commands run by fixers must not inherit the API's sockets.
-    ::fcntl(socket.impl()->sockfd(), F_SETFD, FD_CLOEXEC);
+    daemon_platform::keepFromChildren(socket.impl()->sockfd());
   } catch (const Poco::Exception& e) {
     std::string where = address.kind == ListenAddress::Kind::kUnix
                             ? address.path
@@ -129,24 +72,20 @@ void ApiListener::start() {
 
 void ApiListener::stop() {
   if (stopping_.exchange(true)) return;
-  // shutdown() wakes every thread blocked in accept() on Linux (close() alone would not).
-  ::shutdown(socket_.impl()->sockfd(), SHUT_RDWR);
+  daemon_platform::wakeAcceptors(socket_, address_, static_cast<int>(threads_.size()));
   {
     std::lock_guard g(active_mutex_);
-    for (int fd : active_) ::shutdown(fd, SHUT_RD);
+    for (auto fd : active_) daemon_platform::shutdownReading(fd);
   }
   for (auto& t : threads_) t.join();
   threads_.clear();
   socket_.close();
-  if (address_.kind == ListenAddress::Kind::kUnix) ::unlink(address_.path.c_str());
+  if (address_.kind == ListenAddress::Kind::kUnix) daemon_platform::removeUnixSocket(address_.path);
 }
 
-bool ApiListener::peerAllowed(int fd) const {
+bool ApiListener::peerAllowed(poco_socket_t fd) const {
   if (address_.kind != ListenAddress::Kind::kUnix) return true;
-  ucred cred{};
-  socklen_t len = sizeof cred;
-  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return false;
-  return cred.uid == 0 || cred.uid == ::geteuid();
+  return daemon_platform::unixPeerAllowed(fd);
 }
 
 void ApiListener::serve() {
@@ -162,8 +101,8 @@ void ApiListener::serve() {
       std::this_thread::sleep_for(std::chrono::seconds(1));
       continue;
     }
-    int fd = client.impl()->sockfd();
-    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    poco_socket_t fd = client.impl()->sockfd();
+    daemon_platform::keepFromChildren(fd);
     // Poco writes the headers and the body separately: without this, Nagle's algorithm holds
     // the body back until the client's delayed ACK (40 ms a request).
     if (address_.kind == ListenAddress::Kind::kTcp) client.setNoDelay(true);

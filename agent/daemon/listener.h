@@ -1,5 +1,5 @@
-// The API listener: a Unix socket (0600, peer credentials checked) or loopback TCP, served by a
-// fixed set of threads that block in accept(), so an idle daemon never wakes up for it.
+// The API listener: a Unix socket (0600, peer credentials checked; Linux) or loopback TCP, served
+// by a fixed set of threads that block in accept(), so an idle daemon never wakes up for it.
 #pragma once
 
 #include <atomic>
@@ -13,6 +13,7 @@
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketDefs.h>
 
 #include "core/result.h"
 #include "daemon/config.h"
@@ -40,7 +41,7 @@ class ApiListener {
   ApiListener(ListenAddress address, Poco::Net::ServerSocket socket,
               Poco::Net::HTTPRequestHandlerFactory::Ptr factory, int threads);
   void serve();
-  [[nodiscard]] bool peerAllowed(int fd) const;
+  [[nodiscard]] bool peerAllowed(poco_socket_t fd) const;
 
   ListenAddress address_;
   Poco::Net::ServerSocket socket_;
@@ -50,7 +51,7 @@ class ApiListener {
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};
   std::mutex active_mutex_;
-  std::set<int> active_;  ///< connections being served, shut down for reading on stop()
+  std::set<poco_socket_t> active_;  ///< being served, shut down for reading on stop()
 };
 
 }  // namespace guestprep

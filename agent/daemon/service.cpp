@@ -1,8 +1,6 @@
 // Audits, fixes and metrics of the daemon, serialised by one work mutex.
 #include "daemon/service.h"
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -14,6 +12,7 @@
 
 #include "audit/audit.h"
 #include "core/clock.h"
+#include "daemon/daemon_platform.h"
 #include "fix/fix.h"
 #include "host/mutable_host.h"
 #include "report/report.h"
@@ -49,10 +48,6 @@ std::chrono::milliseconds testWorkDelay() {
   return std::chrono::milliseconds(v && *v ? std::atoi(v) : 0);
 }
 
-/// An audit of a real system peaks at tens of MB (package hashes, the initramfs listing) and
-/// glibc keeps what was freed in its arenas; an idle daemon should hold only the last report.
-void releaseFreeMemory() { ::malloc_trim(0); }
-
 }  // namespace
 
 Result<void> checkFixAllow(const DaemonConfig& config, const Policy& policy) {
@@ -82,7 +77,7 @@ WorkStatus DaemonService::audit(bool auto_fix) {
   std::this_thread::sleep_for(work_delay_);
   runAudit();
   if (auto_fix && config_.auto_fix) autoFix();
-  releaseFreeMemory();
+  daemon_platform::releaseFreeMemory();
   return WorkStatus::kDone;
 }
 
@@ -93,7 +88,7 @@ WorkStatus DaemonService::fix(const FixRequest& request, nlohmann::json& out) {
   out = runFix(request);
   // The report must show what the fix changed, not the state before it.
   if (request.apply && out.contains("result")) runAudit();
-  releaseFreeMemory();
+  daemon_platform::releaseFreeMemory();
   return WorkStatus::kDone;
 }
 

@@ -26,7 +26,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsServiceEntry, name, type, start_type, 
                                    image_path)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsProgram, key, display_name, publisher, version)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsDriverFile, name, path, present, read_only, staged, error)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsUpdate, kb, package, state)
+// With defaults: facts saved before `source` existed read as CBS packages.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(WindowsUpdate, kb, package, state, source)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsPendingMarker, name, where, present, detail, error)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsHibernateFacts, hibernate_enabled, hibernate_default,
                                    hiberboot, hiberfil)

@@ -148,8 +148,11 @@ struct WindowsDriverFile {
 /// An installed update (a Component Based Servicing package of a KB).
 struct WindowsUpdate {
   std::string kb;           ///< "KB4474419"
-  std::string package;      ///< the CBS package key name
+  std::string package;      ///< the CBS package key name ("" from systeminfo)
   std::uint32_t state = 0;  ///< CurrentState: 0x70 installed, 0x20 staged, ...; 0 unknown
+  /// "cbs" (the Component Based Servicing package key), or "systeminfo" (its hotfix list, read
+  /// when the CBS packages could not be: installed updates only, so state 0x70)
+  std::string source = "cbs";
   bool operator==(const WindowsUpdate&) const = default;
 };
 

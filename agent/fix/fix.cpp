@@ -1,7 +1,9 @@
 #include "fix/fix.h"
 
 #include <algorithm>
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -60,6 +62,10 @@ Plan buildPlan(const Policy& policy, const std::vector<Finding>& findings, const
 }
 
 namespace {
+
+// How long a fix that started or reloaded a service may take to show (FixItem::settles).
+constexpr int kSettleLooks = 3;
+constexpr std::chrono::milliseconds kSettleInterval{1000};
 
 std::vector<std::string> splitLines(const std::string& text, bool& final_newline) {
   std::vector<std::string> lines;
@@ -334,9 +340,28 @@ ApplyReport applyPlan(const Plan& plan, MutableHost& host, const Policy& policy,
     report.error = "the journal could not be closed: " + r.error().message;
   }
   report.applied = true;
-  Facts after = collectFacts(host, collectOptionsFor(policy));
-  report.findings_after = evaluatePolicy(policy, after);
-  report.results = verifyFixes(plan, report.findings_after, after);
+  auto verify = [&] {
+    Facts after = collectFacts(host, collectOptionsFor(policy));
+    report.findings_after = evaluatePolicy(policy, after);
+    report.results = verifyFixes(plan, report.findings_after, after);
+  };
+  verify();
+  // A service that --live reloaded or started takes a moment to listen again (sshd re-executes
+  // itself on a reload), so such a fix (FixItem::settles) that is not verified yet is given a
+  // few more looks before the verdict. Every other fix is judged once.
+  auto settling = [&] {
+    for (const FixResult& r : report.results) {
+      if (r.outcome != "not verified") continue;
+      for (const auto& item : plan.items) {
+        if (item.requirement == r.requirement && item.settles) return true;
+      }
+    }
+    return false;
+  };
+  for (int look = 0; look < kSettleLooks && settling(); ++look) {
+    std::this_thread::sleep_for(kSettleInterval);
+    verify();
+  }
   return report;
 }
 

@@ -55,6 +55,10 @@ struct FixItem {
   /// collected after applying, what shows the fix is in place ("/forcefsck exists"), or empty
   /// when it is not. Such an item ends "pending reboot" instead of "not verified".
   std::function<std::string(const Facts& after)> in_place_until_reboot;
+  /// The item starts or reloads a service on the running system (--live), which takes a moment
+  /// to show (sshd re-executes itself on a reload): while it is not verified, the probes look
+  /// again a few times before the verdict.
+  bool settles = false;
 };
 
 /// A finding that will not be fixed, and why (no fixer, excluded by --skip, fixer error).

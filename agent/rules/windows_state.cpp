@@ -181,8 +181,11 @@ Outcome evaluateWindowsUpdates(const Facts& facts, const Params& params) {
     if (u.state == 0x70) {
       out.status = Status::kPass;
       out.message = u.kb + " is installed (" + why + ")";
-      out.evidence.push_back(Evidence{"Component Based Servicing\\Packages\\" + u.package, 0,
-                                      "CurrentState 0x70 (installed)"});
+      out.evidence.push_back(
+          u.source == "systeminfo"
+              ? Evidence{"systeminfo", 0, "hotfix " + u.kb + " listed as installed"}
+              : Evidence{"Component Based Servicing\\Packages\\" + u.package, 0,
+                         "CurrentState 0x70 (installed)"});
       return out;
     }
     char state[16];
@@ -190,6 +193,15 @@ Outcome evaluateWindowsUpdates(const Facts& facts, const Params& params) {
     staged.push_back(u.kb + " (CurrentState " + state + ")");
     out.evidence.push_back(Evidence{"Component Based Servicing\\Packages\\" + u.package, 0,
                                     std::string("CurrentState ") + state + ", not installed"});
+  }
+  const bool from_systeminfo =
+      std::any_of(win.updates.value->begin(), win.updates.value->end(),
+                  [](const WindowsUpdate& u) { return u.source == "systeminfo"; });
+  if (from_systeminfo && staged.empty()) {
+    out.evidence.push_back(Evidence{"systeminfo", 0,
+                                    "hotfix list read because the CBS packages could not be: " +
+                                        std::to_string(win.updates.value->size()) +
+                                        " installed, none of " + joinAll(wanted, ", ")});
   }
   out.status = Status::kFail;
   out.message = release.display + " lacks " + why + ": " +

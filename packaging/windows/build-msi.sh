@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the guestprep MSI with wixl (msitools) from guestprep.wxs, a guestprep.exe and the policies.
+# Builds the guestprep MSI with wixl (msitools) from guestprep.wxs, a guestprep.exe, the daemon's
+# default configuration (guestprep.yaml) and the policies.
 # Usage: build-msi.sh GUESTPREP_EXE VERSION OUT.msi
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,6 +14,7 @@ trap 'rm -rf "$stage"' EXIT
 # wixl resolves each File Source relative to the .wxs, so stage everything beside a copy of it.
 cp "$here/guestprep.wxs" "$stage/"
 cp "$exe" "$stage/guestprep.exe"
+cp "$here/guestprep.yaml" "$stage/"
 mkdir "$stage/policies"
 cp "$here/../../policies/"*.yaml "$stage/policies/"
 wixl -a x64 -D Version="$version" -o "$out" "$stage/guestprep.wxs"

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "daemon/config.h"
+#include "daemon/daemon.h"
 #include "support/tree_snapshot.h"
 
 namespace guestprep {
@@ -91,6 +92,8 @@ TEST(DaemonConfig, WrongTypesAreErrors) {
       {"listen: 127.0.0.1:99999\ntoken_file: /t\n", "is not a port"},
       {"listen: 127.0.0.1:8470\n", "needs 'token_file'"},
       {"listen: relative.sock\n", "neither an absolute socket path"},
+      {"listen: C:\\guestprep\\api.sock\n",
+       "g.yaml:1:9: 'listen': 'C:\\guestprep\\api.sock' is not an absolute path"},
       {"- a\n- b\n", "must be a mapping"},
       {"fix: [\n", "g.yaml:2:1:"},
   };
@@ -163,6 +166,12 @@ TEST_F(TokenFile, ShortEmptyMissingOrSymlinkIsRefused) {
   std::string link = (dir_.path() / "link").string();
   ASSERT_EQ(::symlink(target.c_str(), link.c_str()), 0);
   EXPECT_FALSE(readTokenFile(link));
+}
+
+TEST(DaemonServiceArgs, WindowsServiceOptionsAreUsageErrorsOnLinux) {
+  DaemonOptions options;
+  options.service_args = {"/registerService"};
+  EXPECT_EQ(runDaemon(options), 2);
 }
 
 }  // namespace

@@ -1,24 +1,14 @@
-// A guestprep daemon child process for tests, and a minimal raw HTTP/1.1 client.
+// The HTTP/1.1 side of the daemon test helper (shared by the Linux and Windows tests): waiting
+// for the log line, raw requests and their parsing.
 #include "daemon_process.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstring>
+#include <cctype>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
-
-extern char** environ;
 
 namespace guestprep::testing {
 
@@ -28,44 +18,8 @@ nlohmann::json HttpResponse::json() const {
   return j;
 }
 
-DaemonProcess::DaemonProcess(const std::string& config_yaml, const std::string& root) {
-  std::string yaml = config_yaml;
-  for (std::size_t at; (at = yaml.find("${DIR}")) != std::string::npos;) {
-    yaml.replace(at, 6, dir_.str());
-  }
-  std::string config = (dir_.path() / "guestprep.yaml").string();
-  std::ofstream(config) << yaml;
-  std::string log = (dir_.path() / "daemon.log").string();
-  std::vector<std::string> args = {GUESTPREP_BINARY, "daemon", "--config", config, "--foreground"};
-  if (!root.empty()) {
-    args.push_back("--root");
-    args.push_back(root);
-  }
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    ADD_FAILURE() << "cannot start " << argv[0] << ": " << std::strerror(rc);
-    pid_ = -1;
-  }
-}
-
-DaemonProcess::~DaemonProcess() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
-}
-
 std::string DaemonProcess::log() const {
-  std::ifstream in(dir_.path() / "daemon.log");
+  std::ifstream in(dir() / "daemon.log");
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -81,9 +35,7 @@ bool DaemonProcess::waitListening(std::string& why, std::chrono::seconds limit) 
       address_ = text.substr(at + 13, end - at - 13);
       return true;
     }
-    int status = 0;
-    if (pid_ <= 0 || ::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
+    if (exited()) {
       why = "the daemon exited: " + text;
       return false;
     }
@@ -102,49 +54,13 @@ bool DaemonProcess::waitReport(std::chrono::seconds limit) {
   return false;
 }
 
-int DaemonProcess::connect() const {
-  if (address_.starts_with("unix:")) {
-    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, address_.c_str() + 5, sizeof addr.sun_path - 1);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      ::close(fd);
-      return -1;
-    }
-    return fd;
-  }
-  auto colon = address_.rfind(':');
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(std::stoi(address_.substr(colon + 1))));
-  ::inet_pton(AF_INET, address_.substr(0, colon).c_str(), &addr.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
+HttpResponse DaemonProcess::raw(const std::string& bytes) { return httpExchange(address_, bytes); }
 
-HttpResponse DaemonProcess::raw(const std::string& bytes) {
+HttpResponse httpExchange(const std::string& address, const std::string& bytes) {
   HttpResponse r;
-  int fd = connect();
-  if (fd < 0) return r;
-  timeval tv{60, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  // The daemon may answer (413) and close before reading everything: stop writing then.
-  std::size_t sent = 0;
-  while (sent < bytes.size()) {
-    ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;
-    sent += static_cast<std::size_t>(n);
-  }
-  std::string in;
-  char buf[65536];
-  ssize_t n;
-  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) in.append(buf, static_cast<std::size_t>(n));
-  ::close(fd);
+  std::optional<std::string> received = exchangeBytes(address, bytes);
+  if (!received) return r;
+  const std::string& in = *received;
   auto head_end = in.find("\r\n\r\n");
   if (head_end == std::string::npos || !in.starts_with("HTTP/1.")) return r;
   r.status = std::atoi(in.c_str() + 9);
@@ -178,26 +94,6 @@ HttpResponse DaemonProcess::request(const std::string& method, const std::string
         "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   }
   return raw(req + "\r\n" + body);
-}
-
-int DaemonProcess::waitExit(std::chrono::seconds limit) {
-  if (pid_ <= 0) return -1;
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return -1;
-}
-
-int DaemonProcess::terminate(std::chrono::seconds limit) {
-  if (pid_ <= 0) return -1;
-  ::kill(pid_, SIGTERM);
-  return waitExit(limit);
 }
 
 }  // namespace guestprep::testing

@@ -392,6 +392,9 @@ TEST(DebianRootLive, FixLiveChangesTheRunningSystemInItsOwnNamespaces) {
             "ip link set lo up\n"
             "mkdir -p /run/sshd\n"
             "/usr/sbin/sshd || echo sshd-failed > /tmp/errors\n"
+            // sshd forks into the background before it binds: wait for port 2222 (0x08AE).
+            "n=0; while ! grep -q ':08AE 00000000:0000 0A' /proc/net/tcp && [ $n -lt 100 ]; "
+            "do n=$((n+1)); sleep 0.1; done\n"
             "cat /proc/net/tcp > /tmp/tcp.before\n"
             "cat /proc/sys/net/ipv6/conf/all/disable_ipv6 > /tmp/ipv6.before\n"
             "/usr/local/sbin/guestprep fix --live --yes --only L-IPV6,L-SSH --format json > "

@@ -1,9 +1,13 @@
 // Windows fix mode on the writable fixture host: per fixer, a plan on the 2012 R2 fixture (which
 // fails those rules), applied through the journal, audited again, planned again (empty) and
 // rolled back byte for byte; runs stopped at every durable step and by an I/O error at every
-// write, then rolled back. Nothing live is touched: the fixture's registry is in memory.
+// write, then rolled back. W-PASSWD's `net accounts` runs over the fixture's NetUserModals
+// values; the firewall's RDP rule is read back by the probe's parser. Nothing live is touched:
+// the fixture's registry and SAM are in memory.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <functional>
 #include <map>
 
 #include "audit/audit.h"
@@ -11,6 +15,7 @@
 #include "fix/journal.h"
 #include "fixers/windows_fixers.h"
 #include "host/fixture_host.h"
+#include "parsers/firewall_rule.h"
 #include "policy/policy.h"
 #include "probes/windows_probes.h"
 
@@ -380,6 +385,359 @@ TEST(WindowsFix, UnreadableValueStopsThePlanWithTheReason) {
   ASSERT_EQ(plan.skipped.size(), 1u);
   EXPECT_NE(plan.skipped[0].reason.find("access denied"), std::string::npos)
       << plan.skipped[0].reason;
+}
+
+// ---- W-PASSWD: the minimum length through `net accounts`, over the fixture's SAM ----
+
+/// The 2012 R2 fixture with its JSON changed first (API answers, files).
+FixtureHost fixture2012With(const std::function<void(nlohmann::json&)>& change) {
+  std::filesystem::path dir(GUESTPREP_WINDOWS_FIXTURES);
+  std::ifstream in(dir / "server-2012r2.json");
+  nlohmann::json j = nlohmann::json::parse(in);
+  change(j);
+  return FixtureHost(j, dir);
+}
+
+/// The 2012 R2 fixture's security policy with "Password must meet complexity requirements" off.
+void complexityOff(FixtureHost& host) {
+  std::string text = *host.securityPolicyExport();
+  auto at = text.find("PasswordComplexity = 1");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 22, "PasswordComplexity = 0");
+  host.setSecurityPolicyExport(text);
+}
+
+/// What the SAM and secedit say, as the probes read them.
+std::pair<UserModals, std::string> passwordState(const FixtureHost& host) {
+  return {host.userModals().value(), host.securityPolicyExport().value()};
+}
+
+const char* const kNet = "C:\\Windows\\System32\\net.exe";
+
+TEST(WindowsPasswordFix, LengthLoweredVerifiedReplannedEmptyAndRolledBack) {
+  FixtureHost host = fixture2012();
+  complexityOff(host);
+  Policy policy = windowsPolicy();
+  Finding before = findingOf(host, policy, "W-PASSWD");
+  ASSERT_EQ(before.status, Status::kFail) << before.message;
+  EXPECT_NE(before.message.find("at least 10 characters"), std::string::npos) << before.message;
+  auto state_before = passwordState(host);
+
+  Plan plan = planFor(host, policy, "W-PASSWD");
+  ASSERT_EQ(plan.items.size(), 1u) << renderPlanText(plan, host);
+  ASSERT_EQ(plan.actionCount(), 1u);
+  const Action& a = plan.items[0].actions[0];
+  EXPECT_EQ(a.kind, ActionKind::kRunCommand);
+  EXPECT_EQ(a.argv, (std::vector<std::string>{kNet, "accounts", "/minpwlen:8"}));
+  EXPECT_EQ(a.undo_argv, (std::vector<std::string>{kNet, "accounts", "/minpwlen:10"}));
+  EXPECT_TRUE(a.touches.empty());
+  EXPECT_EQ(plan.items[0].summary, "minimum password length 10 -> 8");
+  std::string text = renderPlanText(plan, host);
+  EXPECT_NE(text.find("run C:\\Windows\\System32\\net.exe accounts /minpwlen:8: minimum password "
+                      "length 10 -> 8"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("rollback runs `net accounts /minpwlen:10`"), std::string::npos) << text;
+  EXPECT_EQ(planToJson(plan)["items"][0]["actions"][0]["kind"], "run");
+
+  std::string run_id;
+  auto results = applyThroughJournal(host, policy, plan, run_id);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, "verified") << results[0].detail;
+  EXPECT_EQ(host.userModals()->min_length, 8u);
+  EXPECT_NE(host.securityPolicyExport()->find("MinimumPasswordLength = 8\r\n"), std::string::npos);
+  EXPECT_EQ(host.userModals()->history_length, state_before.first.history_length);
+  Finding after = findingOf(host, policy, "W-PASSWD");
+  EXPECT_EQ(after.status, Status::kPass) << after.message;
+  auto manifest = loadRun(host, run_id);
+  ASSERT_TRUE(manifest) << manifest.error().message;
+  ASSERT_EQ(manifest->entries.size(), 1u);
+  EXPECT_EQ(manifest->entries[0].action, "run");
+  EXPECT_EQ(manifest->entries[0].undo_argv, a.undo_argv);
+  EXPECT_EQ(manifest->entries[0].state, "done");
+
+  Plan again = planFor(host, policy, "W-PASSWD");
+  EXPECT_EQ(again.actionCount(), 0u) << renderPlanText(again, host);
+  EXPECT_TRUE(again.items.empty()) << renderPlanText(again, host);
+
+  auto run = rollbackRun(host, run_id);
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_EQ(run->state, "rolled-back");
+  ASSERT_EQ(run->rollback.size(), 1u);
+  EXPECT_EQ(run->rollback[0].result, "restored") << run->rollback[0].detail;
+  EXPECT_EQ(passwordState(host), state_before);
+  EXPECT_EQ(findingOf(host, policy, "W-PASSWD").status, Status::kFail);
+}
+
+TEST(WindowsPasswordFix, ComplexityStaysOnAndTheNameWarningIsLeft) {
+  FixtureHost host = fixture2012();
+  Policy policy = windowsPolicy();
+  Plan plan = planFor(host, policy, "W-PASSWD");
+  ASSERT_EQ(plan.actionCount(), 1u) << renderPlanText(plan, host);
+  EXPECT_NE(renderPlanText(plan, host).find("holding the account name \"LocalAdmin\""),
+            std::string::npos)
+      << renderPlanText(plan, host);
+  std::string run_id;
+  auto results = applyThroughJournal(host, policy, plan, run_id);
+  ASSERT_EQ(results.size(), 1u);
+  // Complexity refuses only passwords holding a name; the shipped policy warns about that.
+  EXPECT_EQ(results[0].outcome, "not verified");
+  EXPECT_NE(results[0].detail.find("warn: "), std::string::npos) << results[0].detail;
+  EXPECT_NE(results[0].detail.find("contains"), std::string::npos) << results[0].detail;
+  EXPECT_NE(host.securityPolicyExport()->find("PasswordComplexity = 1"), std::string::npos);
+  Plan again = planFor(host, policy, "W-PASSWD");
+  EXPECT_TRUE(again.items.empty()) << renderPlanText(again, host);
+  ASSERT_EQ(again.skipped.size(), 1u);
+  EXPECT_NE(again.skipped[0].reason.find("already accepts the cloud's passwords"),
+            std::string::npos)
+      << again.skipped[0].reason;
+  EXPECT_NE(again.skipped[0].reason.find("does not turn"), std::string::npos);
+  ASSERT_TRUE(rollbackRun(host, run_id));
+  EXPECT_EQ(host.userModals()->min_length, 10u);
+}
+
+/// The reason W-PASSWD is not fixed, or "" when it is planned.
+std::string passwordRefusal(const FixtureHost& host) {
+  Plan plan = planFor(host, windowsPolicy(), "W-PASSWD");
+  if (!plan.items.empty()) return "";
+  EXPECT_EQ(plan.skipped.size(), 1u);
+  return plan.skipped.empty() ? "(nothing)" : plan.skipped[0].reason;
+}
+
+TEST(WindowsPasswordFix, RefusedOnADomainController) {
+  FixtureHost host =
+      fixture2012With([](nlohmann::json& j) { j["os_version"]["product_type"] = 2; });
+  std::string why = passwordRefusal(host);
+  EXPECT_NE(why.find("domain controller"), std::string::npos) << why;
+}
+
+constexpr const char* kGpState =
+    "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Group Policy\\State\\Machine";
+
+TEST(WindowsPasswordFix, RefusedWhenADomainPolicySetsTheLength) {
+  FixtureHost host = fixture2012With([](nlohmann::json& j) {
+    j["files"]["C:\\Windows\\security\\templates\\policies\\gpt00000.dom"] =
+        "[Unicode]\r\nUnicode=yes\r\n[System Access]\r\nMinimumPasswordLength = 10\r\n";
+  });
+  host.setValue(kGpState, "Distinguished-Name",
+                RegValue{RegType::kSz, "CN=SRV1,OU=Servers,DC=corp,DC=example", {}, 0, {}});
+  std::string why = passwordRefusal(host);
+  EXPECT_NE(why.find("a domain Group Policy sets the minimum password length"), std::string::npos)
+      << why;
+  EXPECT_NE(why.find("gpt00000.dom line 4: MinimumPasswordLength = 10"), std::string::npos) << why;
+}
+
+TEST(WindowsPasswordFix, DomainMemberWithoutSuchPolicyIsFixedWithANote) {
+  FixtureHost host = fixture2012With([](nlohmann::json& j) {
+    j["files"]["C:\\Windows\\security\\templates\\policies\\gpt00001.inf"] =
+        "[System Access]\r\nMinimumPasswordLength = 8\r\n";
+  });
+  host.setValue(kGpState, "Distinguished-Name",
+                RegValue{RegType::kSz, "CN=SRV1,DC=corp,DC=example", {}, 0, {}});
+  Plan plan = planFor(host, windowsPolicy(), "W-PASSWD");
+  ASSERT_EQ(plan.actionCount(), 1u) << renderPlanText(plan, host);
+  std::string text = renderPlanText(plan, host);
+  EXPECT_NE(text.find("this computer is in a domain (Group Policy applied to CN=SRV1,DC=corp,"
+                      "DC=example): no applied domain policy sets the minimum password length"),
+            std::string::npos)
+      << text;
+}
+
+TEST(WindowsPasswordFix, RefusedWhenRollbackCouldNotSetTheOldLengthBack) {
+  FixtureHost host =
+      fixture2012With([](nlohmann::json& j) { j["user_modals"]["min_length"] = 20; });
+  std::string why = passwordRefusal(host);
+  EXPECT_NE(why.find("above 14"), std::string::npos) << why;
+}
+
+TEST(WindowsPasswordFix, RefusedWithoutTheSamsOwnValue) {
+  // NetUserModalsGet fails: the length comes from the secedit export.
+  FixtureHost host = fixture2012With([](nlohmann::json& j) {
+    j["user_modals"] = {{"error", "access denied"}};
+  });
+  std::string why = passwordRefusal(host);
+  EXPECT_NE(why.find("not from NetUserModalsGet"), std::string::npos) << why;
+}
+
+TEST(WindowsPasswordFix, FixtureNetAccountsAnswersAsWindowsDoes) {
+  FixtureHost host = fixture2012();
+  auto bad = host.runInSystem({kNet, "accounts", "/minpwlen:15"}, std::chrono::seconds(1));
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->exit_code, 1);
+  EXPECT_EQ(host.userModals()->min_length, 10u);
+  FixtureHost offline = fixture2012With([](nlohmann::json& j) { j.erase("user_modals"); });
+  auto denied = offline.runInSystem({kNet, "accounts", "/minpwlen:8"}, std::chrono::seconds(1));
+  ASSERT_TRUE(denied);
+  EXPECT_EQ(denied->exit_code, 2);
+}
+
+// The process dies after each durable step of the W-PASSWD run; rollback then leaves the SAM's
+// length (and the export) as before, whether or not `net accounts` had run.
+TEST(WindowsPasswordFix, CrashAtEveryStepThenRollbackRestores) {
+  Policy policy = windowsPolicy();
+  int crashed = 0;
+  for (int stop = 1; stop < 20; ++stop) {
+    FixtureHost host = fixture2012();
+    Plan plan = planFor(host, policy, "W-PASSWD");
+    ASSERT_EQ(plan.actionCount(), 1u);
+    auto before = passwordState(host);
+    bool stopped = false;
+    try {
+      auto journal = Journal::begin(host, "crash test", [stop](int step) {
+        if (step == stop) throw Crash{};
+      });
+      ASSERT_TRUE(journal) << journal.error().message;
+      ASSERT_TRUE(journal->apply(plan.items[0].actions[0], "W-PASSWD"));
+      ASSERT_TRUE(journal->finish(true));
+    } catch (const Crash&) {
+      stopped = true;
+    }
+    if (!stopped) break;
+    ++crashed;
+    auto id = lastRollbackCandidate(host);
+    ASSERT_TRUE(id) << "step " << stop << ": " << id.error().message;
+    auto run = rollbackRun(host, *id);
+    ASSERT_TRUE(run) << run.error().message;
+    EXPECT_EQ(run->state, "rolled-back") << "step " << stop;
+    EXPECT_EQ(passwordState(host), before) << "after a crash at step " << stop;
+  }
+  // begin, the command's intent, the command run, the command done.
+  EXPECT_GE(crashed, 3);
+}
+
+TEST(WindowsPasswordFix, IoErrorAtEveryWriteThenRollbackRestores) {
+  Policy policy = windowsPolicy();
+  int failures = 0;
+  for (int n = 1; n < 30; ++n) {
+    FixtureHost host = fixture2012();
+    Plan plan = planFor(host, policy, "W-PASSWD");
+    auto before = passwordState(host);
+    host.failWriteAt(n);
+    auto journal = Journal::begin(host, "io error test");
+    bool failed = !journal;
+    if (journal) {
+      failed = !journal->apply(plan.items[0].actions[0], "W-PASSWD") || !journal->finish(true);
+      if (failed) {
+        (void)journal->finish(false, "injected");
+        host.failWriteAt(0);
+        auto run = rollbackRun(host, journal->runId());
+        ASSERT_TRUE(run) << "write " << n << ": " << run.error().message;
+        EXPECT_EQ(run->state, "rolled-back") << "write " << n;
+      }
+    }
+    if (!failed) break;
+    ++failures;
+    EXPECT_EQ(passwordState(host), before) << "after an I/O error at write " << n;
+  }
+  EXPECT_GE(failures, 3);  // the manifest before, the SAM, the manifest after
+}
+
+// ---- W-FIREWALL's inbound rule for RDP ----
+
+const std::string kRulesKey =
+    "HKLM\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\"
+    "FirewallRules";
+
+/// The 2012 R2 fixture without its active Remote Desktop rule.
+FixtureHost fixture2012WithoutRdpRule() {
+  FixtureHost host = fixture2012();
+  host.removeValue(kRulesKey, "RemoteDesktop-UserMode-In-TCP");
+  return host;
+}
+
+TEST(WindowsFirewallFix, RdpRuleAddedWhenNoneLetsThePortIn) {
+  FixtureHost host = fixture2012WithoutRdpRule();
+  Policy policy = windowsPolicy();
+  Plan plan = planFor(host, policy, "W-FIREWALL");
+  ASSERT_EQ(plan.actionCount(), 2u) << renderPlanText(plan, host);
+  const Action& rule = plan.items[0].actions[1];
+  EXPECT_EQ(rule.path, kRulesKey);
+  EXPECT_EQ(rule.value_name, "guestprep-RDP-In-TCP-3389");
+  auto value = fromRegistryData(rule.value);
+  ASSERT_TRUE(value);
+  EXPECT_EQ(value->type, RegType::kSz);
+  EXPECT_TRUE(
+      value->text.starts_with("v2.10|Action=Allow|Active=TRUE|Dir=In|Protocol=6|"
+                              "LPort=3389|Name="))
+      << value->text;
+  // The project's own parser reads it as the firewall would: active inbound TCP 3389, every
+  // profile.
+  FirewallRule parsed;
+  std::string why;
+  ASSERT_TRUE(parseFirewallRule(value->text, parsed, why)) << why;
+  EXPECT_TRUE(parsed.active && parsed.allow && parsed.inbound);
+  EXPECT_EQ(parsed.protocol, 6);
+  EXPECT_EQ(parsed.local_ports, std::vector<std::string>{"3389"});
+  EXPECT_TRUE(parsed.profiles.empty());
+  EXPECT_NE(renderPlanText(plan, host).find("    - absent\n    + REG_SZ \"v2.10|Action=Allow"),
+            std::string::npos)
+      << renderPlanText(plan, host);
+
+  std::string run_id;
+  auto results = applyThroughJournal(host, policy, plan, run_id);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, "pending reboot") << results[0].detail;
+  EXPECT_NE(results[0].detail.find("an inbound rule lets TCP 3389 in"), std::string::npos)
+      << results[0].detail;
+  Facts after = collect(host);
+  bool seen = false;
+  for (const auto& r : after.windows.firewall.inbound_allow_rules) {
+    seen = seen || r.id == "guestprep-RDP-In-TCP-3389";
+  }
+  EXPECT_TRUE(seen);
+  EXPECT_EQ(planFor(host, policy, "W-FIREWALL").actionCount(), 0u);
+
+  auto run = rollbackRun(host, run_id);
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_EQ(run->state, "rolled-back");
+  EXPECT_FALSE(host.registryValue(kRulesKey, "guestprep-RDP-In-TCP-3389")->exists);
+  EXPECT_EQ(planFor(host, policy, "W-FIREWALL").actionCount(), 2u);
+}
+
+TEST(WindowsFirewallFix, ARuleForOneProfileOnlyIsNotEnough) {
+  FixtureHost host = fixture2012WithoutRdpRule();
+  host.setValue(kRulesKey, "PublicRdp",
+                RegValue{RegType::kSz,
+                         "v2.10|Action=Allow|Active=TRUE|Dir=In|Protocol=6|Profile=Public|"
+                         "LPort=3380-3390|Name=public rdp|",
+                         {},
+                         0,
+                         {}});
+  Plan plan = planFor(host, windowsPolicy(), "W-FIREWALL");
+  EXPECT_EQ(plan.actionCount(), 2u) << renderPlanText(plan, host);
+  // A rule for every profile whose port range holds 3389 does.
+  host.setValue(kRulesKey, "AllRdp",
+                RegValue{RegType::kSz,
+                         "v2.10|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=3380-3390|Name=x|",
+                         {},
+                         0,
+                         {}});
+  EXPECT_EQ(planFor(host, windowsPolicy(), "W-FIREWALL").actionCount(), 1u);
+}
+
+TEST(WindowsFirewallFix, ServerTwoThousandEightGetsTheVistaSchema) {
+  FixtureHost host = fixture2012With([](nlohmann::json& j) {
+    j["os_version"]["minor"] = 0;
+    j["os_version"]["build"] = 6002;
+  });
+  host.removeValue(kRulesKey, "RemoteDesktop-UserMode-In-TCP");
+  Plan plan = planFor(host, windowsPolicy(), "W-FIREWALL");
+  ASSERT_EQ(plan.actionCount(), 2u) << renderPlanText(plan, host);
+  auto value = fromRegistryData(plan.items[0].actions[1].value);
+  ASSERT_TRUE(value);
+  EXPECT_TRUE(value->text.starts_with("v2.0|Action=Allow|")) << value->text;
+}
+
+TEST(WindowsFirewallFix, GroupPolicyWithoutLocalMergeIsNoted) {
+  FixtureHost host = fixture2012WithoutRdpRule();
+  host.setValue("HKLM\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\PublicProfile",
+                "AllowLocalPolicyMerge", RegValue{RegType::kDword, {}, {}, 0, {}});
+  Plan plan = planFor(host, windowsPolicy(), "W-FIREWALL");
+  std::string text = renderPlanText(plan, host);
+  EXPECT_NE(text.find("Group Policy sets AllowLocalPolicyMerge = 0 for the public profile(s): "
+                      "local firewall rules are ignored there"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace

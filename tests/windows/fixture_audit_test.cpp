@@ -2,6 +2,7 @@
 // built-in aliyun-ecs-windows policy, and the probes' handling of unreadable or failing sources.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 
 #include "audit/audit.h"
@@ -34,6 +35,70 @@ std::string show(const Finding& f) {
   std::string s = toString(f.status) + ": " + f.message;
   for (const auto& e : f.evidence) s += "\n  " + e.source + ": " + e.text;
   return s;
+}
+
+// The 2008 R2 fixture with its CBS packages unreadable and `systeminfo` answering as given
+// (exit code, output): XW-SHA2 then reads systeminfo's hotfix list.
+FixtureHost withoutCbs(int exit_code, const std::string& systeminfo) {
+  const auto file = std::filesystem::path(GUESTPREP_WINDOWS_FIXTURES) / "server-2008r2.json";
+  std::ifstream in(file);
+  nlohmann::json j = nlohmann::json::parse(in);
+  j["commands"] = nlohmann::json::array(
+      {{{"argv", {"systeminfo"}}, {"exit_code", exit_code}, {"out", systeminfo}}});
+  FixtureHost host(j, file.parent_path());
+  host.failKey(std::string(kCbsKey) + "\\Packages", "Access is denied.");
+  return host;
+}
+
+std::string systemInfoListing(const std::string& hotfix_lines, int count) {
+  return "\r\nHost Name:                 WIN-2K8R2\r\n"
+         "OS Name:                   Microsoft Windows Server 2008 R2 Standard \r\n"
+         "OS Version:                6.1.7601 Service Pack 1 Build 7601\r\n"
+         "OS Manufacturer:           Microsoft Corporation\r\n"
+         "Hotfix(s):                 " +
+         std::to_string(count) + " Hotfix(s) Installed.\r\n" + hotfix_lines +
+         "Network Card(s):           1 NIC(s) Installed.\r\n"
+         "                           [01]: Red Hat VirtIO Ethernet Adapter\r\n";
+}
+
+TEST(WindowsFixtureAudit, Sha2FromSystemInfoWhenCbsCannotBeRead) {
+  {
+    FixtureHost host =
+        withoutCbs(0, systemInfoListing("                           [01]: KB2534111\r\n"
+                                        "                           [02]: KB4474419\r\n",
+                                        2));
+    Facts facts = collect(host);
+    ASSERT_TRUE(facts.windows.updates.ok()) << facts.windows.updates.error;
+    ASSERT_EQ(facts.windows.updates.value->size(), 2u);
+    EXPECT_EQ(facts.windows.updates.value->at(1).source, "systeminfo");
+    auto f = audit(facts);
+    EXPECT_EQ(f["XW-SHA2"].status, Status::kPass) << show(f["XW-SHA2"]);
+    ASSERT_EQ(f["XW-SHA2"].evidence.size(), 1u);
+    EXPECT_EQ(f["XW-SHA2"].evidence[0].source, "systeminfo");
+  }
+  {
+    FixtureHost host =
+        withoutCbs(0, systemInfoListing("                           [01]: KB2534111\r\n", 1));
+    auto f = audit(collect(host));
+    // The policy gives XW-SHA2 (beyond the notes) warn severity, as for a staged package.
+    EXPECT_EQ(f["XW-SHA2"].status, Status::kWarn) << show(f["XW-SHA2"]);
+    EXPECT_NE(f["XW-SHA2"].message.find("KB4474419 is not installed"), std::string::npos)
+        << show(f["XW-SHA2"]);
+    EXPECT_NE(show(f["XW-SHA2"]).find("hotfix list read because the CBS packages could not be"),
+              std::string::npos)
+        << show(f["XW-SHA2"]);
+  }
+  {
+    // Neither source: an error naming both reasons, never a verdict.
+    FixtureHost host = withoutCbs(1, "");
+    Facts facts = collect(host);
+    ASSERT_FALSE(facts.windows.updates.ok());
+    EXPECT_NE(facts.windows.updates.error.find("Access is denied."), std::string::npos)
+        << facts.windows.updates.error;
+    EXPECT_NE(facts.windows.updates.error.find("systeminfo exited 1"), std::string::npos)
+        << facts.windows.updates.error;
+    EXPECT_EQ(audit(facts)["XW-SHA2"].status, Status::kError);
+  }
 }
 
 TEST(WindowsFixtureAudit, Server2016IsReady) {

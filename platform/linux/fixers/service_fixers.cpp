@@ -131,6 +131,7 @@ Result<FixItem> planFirewallOff(const FixContext& ctx) {
                                 "stop the running firewall (sshd listens on port 22)");
         stop.undo_argv = serviceCommand(ctx.host, s, "start");
         item.actions.push_back(std::move(stop));
+        item.settles = true;
       }
     }
   } else if (!to_stop.empty() && ctx.host.hasRuntimeState()) {
@@ -327,11 +328,13 @@ Result<FixItem> planSshdReachable(const FixContext& ctx) {
     if (running && config_changed) {
       item.actions.push_back(runAction(serviceCommand(ctx.host, svc, "reload"), {},
                                        "sshd reads the new configuration; open sessions stay"));
+      item.settles = true;
       item.notes.push_back("after a rollback, reload sshd again to go back to the old ports");
     } else if (!running) {
       Action start = runAction(serviceCommand(ctx.host, svc, "start"), {}, "start sshd now");
       start.undo_argv = serviceCommand(ctx.host, svc, "stop");
       item.actions.push_back(std::move(start));
+      item.settles = true;
     }
   } else if (config_changed && ctx.host.hasRuntimeState()) {
     item.notes.push_back(

@@ -1,14 +1,18 @@
 // The Windows fixers: each reads the registry values the probes collected (the facts) and plans
 // REG_DWORD writes for the next boot: fDenyTSConnections / PortNumber / TermService's Start
-// (W-RDP), the firewall profiles' EnableFirewall (W-FIREWALL), agents' Start = 4 (W-QEMUGA,
-// XW-AGENTS), HibernateEnabled / HiberbootEnabled (XW-HIBERNATE), autochk in BootExecute
-// (W-FSCHECK, only when asked).
+// (W-RDP), the firewall profiles' EnableFirewall and an inbound allow rule for the RDP port
+// (W-FIREWALL), agents' Start = 4 (W-QEMUGA, XW-AGENTS), HibernateEnabled / HiberbootEnabled
+// (XW-HIBERNATE), autochk in BootExecute (W-FSCHECK, only when asked). W-PASSWD's fixer, a
+// command rather than a value, is in windows_password_fixer.cpp.
 #include "fixers/windows_fixers.h"
 
 #include <algorithm>
 
+#include "fix/planned_host.h"
+#include "fixers/windows_fixer_parts.h"
 #include "host/windows_api.h"
 #include "parsers/win_text.h"
+#include "probes/windows_probes.h"
 
 namespace guestprep::os_windows {
 
@@ -135,10 +139,80 @@ std::vector<std::string> firewallOnAtBoot(const WindowsFirewallFacts& fw,
   return on;
 }
 
+/// Whether a local-port spec of a rule ("3389", "3380-3390", "RPC") includes `port`.
+bool portIn(std::string_view spec, std::int64_t port) {
+  auto number = [](std::string_view s, std::int64_t& v) {
+    if (s.empty() || s.size() > 5) return false;
+    v = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + (c - '0');
+    }
+    return true;
+  };
+  std::int64_t lo = 0, hi = 0;
+  std::size_t dash = spec.find('-');
+  if (!number(spec.substr(0, dash), lo)) return false;
+  if (dash == std::string_view::npos) return lo == port;
+  return number(spec.substr(dash + 1), hi) && lo <= port && port <= hi;
+}
+
+/// The listed profiles in which no active inbound allow rule of the local store lets TCP
+/// `port` in (the same reading as the rule's accept_rdp_rule).
+std::vector<std::string> profilesWithoutRdpRule(const WindowsFirewallFacts& fw,
+                                                const std::vector<std::string>& profiles,
+                                                std::int64_t port) {
+  std::vector<std::string> missing;
+  for (const std::string& profile : profiles) {
+    bool covered = std::any_of(
+        fw.inbound_allow_rules.begin(), fw.inbound_allow_rules.end(),
+        [&](const WindowsFirewallAllowRule& r) {
+          bool in_profile = r.profiles.empty() || std::any_of(r.profiles.begin(), r.profiles.end(),
+                                                              [&](const std::string& p) {
+                                                                return equalsNoCase(p, profile);
+                                                              });
+          bool on_port = r.local_ports.empty() ||
+                         std::any_of(r.local_ports.begin(), r.local_ports.end(),
+                                     [&](const std::string& s) { return portIn(s, port); });
+          return in_profile && on_port;
+        });
+    if (!covered) missing.push_back(profile);
+  }
+  return missing;
+}
+
+/// Group Policy's key of a profile (it says "PrivateProfile" where the local store says
+/// "StandardProfile").
+std::string policyProfileKey(std::string_view profile) {
+  std::string name = profile == "domain"    ? "DomainProfile"
+                     : profile == "private" ? "PrivateProfile"
+                                            : "PublicProfile";
+  return std::string(kFirewallGroupPolicyKey) + "\\" + name;
+}
+
+/// The rule that keeps RDP reachable if a Group Policy turns the firewall back on, in the
+/// registry form the firewall service reads at start (and parsers/firewall_rule reads back).
+/// No Profile= field: every profile. Server 2008 (6.0) knows only schema v2.0; 2008 R2 (6.1)
+/// reads v2.10, and every later release reads the older versions.
+std::string rdpRuleText(const Facts& facts, std::int64_t port) {
+  const auto& v = facts.windows.version;
+  bool vista_schema = v.ok() && v.value->major == 6 && v.value->minor == 0;
+  return std::string(vista_schema ? "v2.0" : "v2.10") +
+         "|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=" + std::to_string(port) +
+         "|Name=Remote Desktop (TCP-In " + std::to_string(port) +
+         ", guestprep)|Desc=Added by guestprep fix (W-FIREWALL) so that Remote Desktop stays "
+         "reachable if Group Policy turns the firewall on|";
+}
+
 Result<FixItem> planFirewall(const FixContext& ctx) {
   if (auto r = notWindows(ctx); !r) return std::unexpected(r.error());
   const WindowsFirewallFacts& fw = ctx.facts.windows.firewall;
   const std::vector<std::string> profiles = ctx.params.getList("profiles");
+  const std::int64_t port = ctx.params.getInt("rdp_port");
+  if (port <= 0 || port > 65535) {
+    return fail(ErrorCode::kInvalidInput,
+                "the policy's rdp_port " + std::to_string(port) + " is not a TCP port");
+  }
   FixItem item;
   std::vector<std::string> changes;
   for (const WindowsFirewallProfile& p : fw.profiles) {
@@ -157,11 +231,45 @@ Result<FixItem> planFirewall(const FixContext& ctx) {
   if (fw.profiles.empty()) {
     return fail(ErrorCode::kIo, "the firewall profiles were not read; nothing to plan from");
   }
+  // An allow rule for RDP as well, in the local store: the firewall off is a registry value a
+  // Group Policy refresh can turn back on, and then this rule keeps the port open.
+  const std::string rule_name = "guestprep-RDP-In-TCP-" + std::to_string(port);
+  bool rule_planned = false;
+  if (!fw.rules_error.empty()) {
+    item.notes.push_back("the firewall rules could not be read (" + fw.rules_error +
+                         "): no Remote Desktop rule is added");
+  } else if (!profilesWithoutRdpRule(fw, profiles, port).empty()) {
+    RegValue rule{RegType::kSz, rdpRuleText(ctx.facts, port), {}, 0, {}};
+    item.actions.push_back(setRegistryAction(
+        std::string(kFirewallPolicyKey) + "\\FirewallRules", rule_name, toRegistryData(rule),
+        "allow TCP " + std::to_string(port) + " in, in every profile (Remote Desktop)"));
+    changes.push_back("inbound rule " + rule_name + " allows TCP " + std::to_string(port));
+    rule_planned = true;
+  }
+  // Where Group Policy keeps local rules out of a profile, no local rule (this one included)
+  // applies there while Group Policy turns that profile's firewall on.
+  std::vector<std::string> unmerged;
+  for (const std::string& profile : profiles) {
+    auto merge = readRegistryValue(ctx.host, policyProfileKey(profile), "AllowLocalPolicyMerge");
+    if (merge && merge->exists && merge->type == 4 && merge->data == registryDword(0).data) {
+      unmerged.push_back(profile);
+    }
+  }
+  if (!unmerged.empty()) {
+    item.notes.push_back("Group Policy sets AllowLocalPolicyMerge = 0 for the " + joined(unmerged) +
+                         " profile(s): local firewall rules are ignored there while Group Policy "
+                         "turns the firewall on; allow TCP " +
+                         std::to_string(port) + " in the GPO's own rules");
+  }
   item.summary = changes.empty() ? "the firewall is already off at the next boot" : joined(changes);
   item.notes.push_back(kNextBootNote);
-  item.in_place_until_reboot = [profiles](const Facts& after) -> std::string {
+  item.in_place_until_reboot = [profiles, port, rule_planned](const Facts& after) -> std::string {
     if (!firewallOnAtBoot(after.windows.firewall, profiles).empty()) return {};
-    return "the firewall is off in every profile at the next boot";
+    if (rule_planned && !profilesWithoutRdpRule(after.windows.firewall, profiles, port).empty()) {
+      return {};
+    }
+    return std::string("the firewall is off in every profile at the next boot") +
+           (rule_planned ? " and an inbound rule lets TCP " + std::to_string(port) + " in" : "");
   };
   return item;
 }
@@ -281,7 +389,11 @@ const std::vector<Fixer>& windowsFixers() {
   static const std::vector<Fixer> kFixers{
       {"windows.rdp", "Remote Desktop allowed on the policy's port, TermService automatic",
        planRdp},
-      {"windows.firewall_off", "the firewall profiles off at the next boot", planFirewall},
+      {"windows.firewall_off",
+       "the firewall profiles off at the next boot, and an inbound rule for the RDP port",
+       planFirewall},
+      {"windows.password_accepts_cloud_rule",
+       "the minimum password length lowered to the cloud's minimum", planPassword},
       {"windows.agents_absent", "listed agents' services disabled at boot", planAgents},
       {"windows.hibernation_off", "hibernation and Fast Startup off", planHibernation},
       // A check at boot takes time: only when asked, as L-FSCHECK.

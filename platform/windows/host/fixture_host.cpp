@@ -450,8 +450,55 @@ Result<void> FixtureHost::setInodeFlags(std::string_view path, std::uint32_t) {
   return fail(ErrorCode::kUnsupported, "'" + std::string(path) + "': no inode flags on Windows");
 }
 
+std::optional<Result<CommandResult>> FixtureHost::netAccounts(
+    const std::vector<std::string>& argv) {
+  if (argv.size() != 3) return std::nullopt;
+  std::string program = lowerAscii(argv[0]);
+  program = program.substr(program.find_last_of("\\/") + 1);
+  const std::string option = "/minpwlen:";
+  std::string arg = lowerAscii(argv[2]);
+  if ((program != "net" && program != "net.exe") || lowerAscii(argv[1]) != "accounts" ||
+      !arg.starts_with(option)) {
+    return std::nullopt;
+  }
+  // net.exe's own answers: a syntax error (exit 1) for a length outside 0-14, a system error
+  // (exit 2) when the SAM cannot be changed.
+  std::string digits = arg.substr(option.size());
+  if (digits.empty() || digits.size() > 2 ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+      std::stoi(digits) > 14) {
+    return CommandResult{1, "", "The syntax of this command is:\r\n\r\nNET ACCOUNTS ...\r\n"};
+  }
+  if (!api_.contains("user_modals") || api_.at("user_modals").contains("error")) {
+    return CommandResult{2, "", "System error 5 has occurred.\r\n\r\nAccess is denied.\r\n"};
+  }
+  if (auto r = countWrite("NetUserModalsSet"); !r) return std::unexpected(r.error());
+  int length = std::stoi(digits);
+  api_["user_modals"]["min_length"] = length;
+  // secedit exports what the SAM holds: keep the export's line in step, its layout as it was.
+  std::string updated;
+  std::size_t start = 0;
+  while (start < secedit_.size()) {
+    std::size_t end = secedit_.find('\n', start);
+    std::string line = secedit_.substr(start, end == std::string::npos ? end : end - start + 1);
+    std::size_t eq = line.find('=');
+    if (eq != std::string::npos &&
+        lowerAscii(trimBlanks(line.substr(0, eq))) == "minimumpasswordlength") {
+      std::size_t value_end = line.find_first_of("\r\n", eq);
+      line = line.substr(0, eq + 1) + " " + std::to_string(length) +
+             (value_end == std::string::npos ? "" : line.substr(value_end));
+    }
+    updated += line;
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  secedit_ = std::move(updated);
+  return CommandResult{0, "The command completed successfully.\r\n\r\n", ""};
+}
+
 Result<CommandResult> FixtureHost::runInSystem(const std::vector<std::string>& argv,
                                                std::chrono::milliseconds timeout) {
+  if (auto modelled = netAccounts(argv)) return *modelled;
   return run(argv, timeout);
 }
 

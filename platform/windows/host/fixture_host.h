@@ -4,10 +4,13 @@
 // command outputs, the password rules, a secedit export, and volumes. It implements both Host and
 // WindowsApi, as the live system does, and is writable (MutableHost): fix mode's journal and
 // registry writes change the fixture in memory, so tests plan, apply, audit again and roll back.
+// `net accounts /minpwlen:N` run through it changes the recorded NetUserModals values (and the
+// secedit export's MinimumPasswordLength), as NetUserModalsSet changes the SAM.
 #pragma once
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -37,6 +40,11 @@ class FixtureHost : public MutableHost, public WindowsApi {
   void failKey(std::string_view key, std::string message);
   /// Whether the system runs (live answers count); false: seen as at its next boot, offline.
   void setRuntime(bool runtime) { runtime_ = runtime; }
+  /// Replaces the recorded `secedit /export` (decoded text), as a changed security policy.
+  void setSecurityPolicyExport(std::string text) {
+    secedit_ = std::move(text);
+    api_["secedit"] = "(set by the test)";
+  }
   /// Makes the `n`th write from now (file, directory, removal or registry value; 1 is the next)
   /// fail with an I/O error, as a full disk would; 0 turns it off.
   void failWriteAt(int n) {
@@ -105,6 +113,9 @@ class FixtureHost : public MutableHost, public WindowsApi {
   Key& makeKey(std::string_view key);
   /// Counts a write; the injected failure when it is the one asked for.
   Result<void> countWrite(std::string_view what);
+  /// `net accounts /minpwlen:N` as Windows runs it, over the recorded NetUserModals values
+  /// (nullopt for any other command).
+  std::optional<Result<CommandResult>> netAccounts(const std::vector<std::string>& argv);
 
   std::string describe_ = "Windows fixture";
   bool runtime_ = true;

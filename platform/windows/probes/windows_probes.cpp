@@ -298,7 +298,7 @@ void collectWindowsFacts(const Host& host, const WindowsApi& api, Facts& facts) 
     win.driver_files = std::move(probed.driver_files);
   });
   win.updates = Observed<std::vector<WindowsUpdate>>::failed(not_run);
-  guarded("updates", [&] { probeUpdates(api, win); });
+  guarded("updates", [&] { probeUpdates(host, api, win); });
   win.pending = {WindowsPendingMarker{"pending-reboot", "", false, "", not_run}};
   guarded("pending-reboot", [&] {
     WindowsFacts probed;

@@ -61,7 +61,7 @@ void probePrograms(const WindowsApi& api, WindowsFacts& facts);
 /// XW-VIRTIO: each paravirtual driver's .sys file (present, read-only) and driver-store folders.
 void probeDriverFiles(const Host& host, const WindowsApi& api, WindowsFacts& facts);
 /// XW-SHA2: Component Based Servicing packages of KBs and their CurrentState.
-void probeUpdates(const WindowsApi& api, WindowsFacts& facts);
+void probeUpdates(const Host& host, const WindowsApi& api, WindowsFacts& facts);
 /// XW-PENDING: the pending-reboot keys and values.
 void probePending(const WindowsApi& api, WindowsFacts& facts);
 /// XW-HIBERNATE: HibernateEnabled, HibernateEnabledDefault, HiberbootEnabled, hiberfil.sys.

@@ -5,6 +5,7 @@
 
 #include "parsers/cbs_log.h"
 #include "parsers/secedit.h"
+#include "parsers/systeminfo.h"
 #include "parsers/win_text.h"
 #include "probes/windows_probes.h"
 
@@ -197,11 +198,41 @@ void probeDriverFiles(const Host& host, const WindowsApi& api, WindowsFacts& fac
   }
 }
 
-void probeUpdates(const WindowsApi& api, WindowsFacts& facts) {
+/// The installed updates from `systeminfo`'s hotfix list, for when the CBS packages cannot be
+/// read (a damaged or locked-down key): it lists installed updates only, in any language.
+Observed<std::vector<WindowsUpdate>> updatesFromSystemInfo(const Host& host,
+                                                           const std::string& cbs_error) {
+  using Updates = Observed<std::vector<WindowsUpdate>>;
+  const std::string why = "the CBS packages could not be listed (" + cbs_error + "), and ";
+  // systeminfo asks WMI for the hotfixes, which takes seconds on an old server.
+  auto r = host.run({"systeminfo"}, std::chrono::seconds(120));
+  if (!r) return Updates::failed(why + "systeminfo could not run: " + r.error().message);
+  if (r->exit_code != 0) {
+    std::string decoded = decodeWindowsText(r->err).text;
+    std::string err(trimBlanks(decoded));
+    return Updates::failed(why + "systeminfo exited " + std::to_string(r->exit_code) +
+                           (err.empty() ? "" : ": " + err.substr(0, err.find('\n'))));
+  }
+  SystemInfo info = parseSystemInfo(decodeWindowsText(r->out).text);
+  for (const ConfigProblem& p : info.problems) {
+    if (p.line == 0) return Updates::failed(why + "systeminfo's output: " + p.message);
+  }
+  std::vector<WindowsUpdate> out;
+  for (const std::string& kb : info.hotfixes) {
+    WindowsUpdate u;
+    u.kb = kb;
+    u.state = 0x70;  // listed by systeminfo: installed
+    u.source = "systeminfo";
+    out.push_back(std::move(u));
+  }
+  return Updates::of(std::move(out));
+}
+
+void probeUpdates(const Host& host, const WindowsApi& api, WindowsFacts& facts) {
   std::string packages_key = std::string(kCbsKey) + "\\Packages";
   auto names = api.regSubkeys(packages_key);
   if (!names) {
-    facts.updates = Observed<std::vector<WindowsUpdate>>::failed(names.error().message);
+    facts.updates = updatesFromSystemInfo(host, names.error().message);
     return;
   }
   std::vector<WindowsUpdate> out;

@@ -460,6 +460,10 @@ TEST(SshdFixer, LiveChecksThenReloadsNeverRestarts) {
             "write /etc/ssh/sshd_config\nrun /usr/sbin/sshd\nrun systemctl\n");
   EXPECT_EQ(p.plan.items[0].actions[2].argv,
             (std::vector<std::string>{"systemctl", "reload", "ssh.service"}));
+  // The reload takes a moment to show: the verdict waits for it.
+  EXPECT_TRUE(p.plan.items[0].settles);
+  // Without --live nothing runs, and there is nothing to wait for.
+  EXPECT_FALSE(planFor(h, "L-SSH").plan.items[0].settles);
 }
 
 // The next boot uses systemd but systemd does not run now (a chroot, a container started
