@@ -26,8 +26,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsServiceEntry, name, type, start_type, 
                                    image_path)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsProgram, key, display_name, publisher, version)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsDriverFile, name, path, present, read_only, staged, error)
-// With defaults: facts saved before `source` existed read as CBS packages.
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(WindowsUpdate, kb, package, state, source)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsCriticalDevice, id, service)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsUpdate, kb, package, state, source)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsPendingMarker, name, where, present, detail, error)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsHibernateFacts, hibernate_enabled, hibernate_default,
                                    hiberboot, hiberfil)
@@ -45,6 +45,7 @@ void to_json(nlohmann::json& j, const WindowsFacts& f) {
                      {"services", f.services},
                      {"programs", f.programs},
                      {"driver_files", f.driver_files},
+                     {"critical_devices", f.critical_devices},
                      {"updates", f.updates},
                      {"pending", f.pending},
                      {"hibernate", f.hibernate},
@@ -64,6 +65,7 @@ void from_json(const nlohmann::json& j, WindowsFacts& f) {
   j.at("services").get_to(f.services);
   j.at("programs").get_to(f.programs);
   j.at("driver_files").get_to(f.driver_files);
+  j.at("critical_devices").get_to(f.critical_devices);
   j.at("updates").get_to(f.updates);
   j.at("pending").get_to(f.pending);
   j.at("hibernate").get_to(f.hibernate);

@@ -145,6 +145,15 @@ struct WindowsDriverFile {
   bool operator==(const WindowsDriverFile&) const = default;
 };
 
+/// A CriticalDeviceDatabase entry of a paravirtual PCI device (the key
+/// Control\CriticalDeviceDatabase\pci#ven_1af4&dev_1001...): up to Windows 7 / 2008 R2 the boot
+/// finds the driver of a disk controller it has never seen only through these (XW-VIRTIO).
+struct WindowsCriticalDevice {
+  std::string id;       ///< the key name, "pci#ven_1af4&dev_1001&subsys_00021af4&rev_00"
+  std::string service;  ///< its Service value ("viostor"); "" when it has none
+  bool operator==(const WindowsCriticalDevice&) const = default;
+};
+
 /// An installed update (a Component Based Servicing package of a KB).
 struct WindowsUpdate {
   std::string kb;           ///< "KB4474419"
@@ -209,7 +218,10 @@ struct WindowsFacts {
   Observed<std::vector<WindowsServiceEntry>> services;  ///< every Services subkey
   Observed<std::vector<WindowsProgram>> programs;       ///< Uninstall keys (64- and 32-bit)
   std::vector<WindowsDriverFile> driver_files;          ///< the paravirtual drivers' files
-  Observed<std::vector<WindowsUpdate>> updates;         ///< CBS packages of KBs
+  /// The CriticalDeviceDatabase entries of VEN_1AF4 (virtio) devices; empty when the key is
+  /// absent (Windows 8 and later do not use it).
+  Observed<std::vector<WindowsCriticalDevice>> critical_devices;
+  Observed<std::vector<WindowsUpdate>> updates;  ///< CBS packages of KBs
   std::vector<WindowsPendingMarker> pending;
   WindowsHibernateFacts hibernate;
   WindowsVolumeFacts volume;

@@ -29,9 +29,9 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string joinAll(const std::vector<std::string>& v) {
+std::string joinAll(const std::vector<std::string>& v, std::string_view separator = "; ") {
   std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : "; ") + x;
+  for (const auto& x : v) s += (s.empty() ? "" : std::string(separator)) + x;
   return s;
 }
 
@@ -198,14 +198,49 @@ Outcome evaluateWindowsVirtio(const Facts& facts, const Params& params) {
   };
   check(params.getList("storage_drivers"), true, "paravirtual storage");
   check(params.getList("network_drivers"), false, "paravirtual network");
+  // Up to Windows 7 / Server 2008 R2 (6.1), a boot disk on a controller the system has never
+  // seen is found only through the CriticalDeviceDatabase: a boot-start viostor without an
+  // entry naming it for the virtio PCI IDs still stops with 0x7B on the cloud (virt-v2v and the
+  // virtio-win installers write those entries).
+  const bool uses_cddb =
+      win.version.ok() && (win.version.value->major < 6 ||
+                           (win.version.value->major == 6 && win.version.value->minor <= 1));
+  if (uses_cddb) {
+    std::vector<std::string> booting;
+    for (const std::string& name : params.getList("storage_drivers")) {
+      const WindowsServiceEntry* s = findService(*win.services.value, name);
+      if (s && s->start_type == "boot") booting.push_back(s->name);
+    }
+    if (!booting.empty() && !win.critical_devices.ok()) {
+      errors.push_back("could not read the CriticalDeviceDatabase: " + win.critical_devices.error);
+    } else if (!booting.empty()) {
+      bool mapped = false;
+      for (const WindowsCriticalDevice& d : *win.critical_devices.value) {
+        for (const std::string& b : booting) {
+          if (lower(d.service) != lower(b)) continue;
+          mapped = true;
+          out.evidence.push_back(
+              Evidence{"Control\\CriticalDeviceDatabase\\" + d.id, 0, "Service " + d.service});
+        }
+      }
+      if (!mapped) {
+        fails.push_back(joinAll(booting, " and ") +
+                        " starts at boot, but no CriticalDeviceDatabase entry for a virtio "
+                        "disk controller (pci#ven_1af4&dev_1001, ...) names it: before Windows 8 "
+                        "the boot cannot find the new disk's driver");
+      }
+    }
+  }
   if (!fails.empty()) {
     out.status = Status::kFail;
     out.message = joinAll(fails);
     out.remediation =
         "Install the virtio-win drivers (viostor or vioscsi, netkvm) before capturing the image "
         "and make the storage driver start at boot (`sc config viostor start= boot`); clear the "
-        "read-only attribute of their .sys files (`attrib -r`). Without them the instance stops "
-        "with INACCESSIBLE_BOOT_DEVICE (0x7B).";
+        "read-only attribute of their .sys files (`attrib -r`); on 2008 R2 and earlier, install "
+        "them with the virtio-win installer (or virt-v2v), which also writes the "
+        "CriticalDeviceDatabase entries. Without them the instance stops with "
+        "INACCESSIBLE_BOOT_DEVICE (0x7B).";
   } else if (!errors.empty()) {
     out.status = Status::kError;
     out.message = joinAll(errors);

@@ -101,6 +101,50 @@ TEST(WindowsFixtureAudit, Sha2FromSystemInfoWhenCbsCannotBeRead) {
   }
 }
 
+// Up to 2008 R2 the boot-start storage driver must also be named in the CriticalDeviceDatabase
+// for the virtio PCI IDs; later releases do not use it.
+TEST(WindowsFixtureAudit, CriticalDeviceDatabaseOn2008R2) {
+  const std::string entry =
+      "HKLM\\SYSTEM\\CurrentControlSet\\Control\\CriticalDeviceDatabase\\"
+      "pci#ven_1af4&dev_1001&subsys_00021af4&rev_00";
+  {
+    FixtureHost host = fixture("server-2008r2.json");
+    Facts facts = collect(host);
+    ASSERT_TRUE(facts.windows.critical_devices.ok()) << facts.windows.critical_devices.error;
+    ASSERT_EQ(facts.windows.critical_devices.value->size(), 1u) << "only VEN_1AF4 entries";
+    EXPECT_EQ(facts.windows.critical_devices.value->front().service, "viostor");
+    auto f = audit(facts);
+    // Mapped: only the read-only .sys file fails.
+    EXPECT_EQ(f["XW-VIRTIO"].message, "C:\\Windows\\System32\\drivers\\viostor.sys is read-only");
+    EXPECT_NE(show(f["XW-VIRTIO"]).find("CriticalDeviceDatabase\\pci#ven_1af4&dev_1001"),
+              std::string::npos)
+        << show(f["XW-VIRTIO"]);
+  }
+  {
+    FixtureHost host = fixture("server-2008r2.json");
+    host.removeValue(entry, "Service");
+    auto f = audit(collect(host));
+    EXPECT_EQ(f["XW-VIRTIO"].status, Status::kFail);
+    EXPECT_NE(f["XW-VIRTIO"].message.find("viostor starts at boot, but no "
+                                          "CriticalDeviceDatabase entry"),
+              std::string::npos)
+        << show(f["XW-VIRTIO"]);
+  }
+  {
+    FixtureHost host = fixture("server-2008r2.json");
+    host.failKey("HKLM\\SYSTEM\\CurrentControlSet\\Control\\CriticalDeviceDatabase",
+                 "Access is denied.");
+    Facts facts = collect(host);
+    EXPECT_FALSE(facts.windows.critical_devices.ok());
+    EXPECT_NE(facts.windows.critical_devices.error.find("Access is denied."), std::string::npos);
+  }
+  {
+    // Server 2016 has no entry and needs none.
+    auto f = audit(collect(fixture("server-2016.json")));
+    EXPECT_EQ(f["XW-VIRTIO"].status, Status::kPass) << show(f["XW-VIRTIO"]);
+  }
+}
+
 TEST(WindowsFixtureAudit, Server2016IsReady) {
   FixtureHost host = fixture("server-2016.json");
   Facts facts = collect(host);

@@ -297,6 +297,8 @@ void collectWindowsFacts(const Host& host, const WindowsApi& api, Facts& facts) 
     probeDriverFiles(host, api, probed);
     win.driver_files = std::move(probed.driver_files);
   });
+  win.critical_devices = Observed<std::vector<WindowsCriticalDevice>>::failed(not_run);
+  guarded("critical-devices", [&] { probeCriticalDevices(api, win); });
   win.updates = Observed<std::vector<WindowsUpdate>>::failed(not_run);
   guarded("updates", [&] { probeUpdates(host, api, win); });
   win.pending = {WindowsPendingMarker{"pending-reboot", "", false, "", not_run}};

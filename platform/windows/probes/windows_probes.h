@@ -61,6 +61,9 @@ void probePrograms(const WindowsApi& api, WindowsFacts& facts);
 /// XW-VIRTIO: each paravirtual driver's .sys file (present, read-only) and driver-store folders.
 void probeDriverFiles(const Host& host, const WindowsApi& api, WindowsFacts& facts);
 /// XW-SHA2: Component Based Servicing packages of KBs and their CurrentState.
+/// The CriticalDeviceDatabase entries of virtio (VEN_1AF4) PCI devices (XW-VIRTIO before
+/// Windows 8).
+void probeCriticalDevices(const WindowsApi& api, WindowsFacts& facts);
 void probeUpdates(const Host& host, const WindowsApi& api, WindowsFacts& facts);
 /// XW-PENDING: the pending-reboot keys and values.
 void probePending(const WindowsApi& api, WindowsFacts& facts);

@@ -198,6 +198,28 @@ void probeDriverFiles(const Host& host, const WindowsApi& api, WindowsFacts& fac
   }
 }
 
+void probeCriticalDevices(const WindowsApi& api, WindowsFacts& facts) {
+  using Devices = Observed<std::vector<WindowsCriticalDevice>>;
+  const std::string root = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\CriticalDeviceDatabase";
+  auto names = api.regSubkeys(root);
+  if (!names) {
+    // An absent key holds no entries (Windows 8 and later no longer use it).
+    facts.critical_devices = names.error().code == ErrorCode::kNotFound
+                                 ? Devices::of({})
+                                 : Devices::failed(root + ": " + names.error().message);
+    return;
+  }
+  std::vector<WindowsCriticalDevice> out;
+  for (const std::string& name : *names) {
+    if (!lowerAscii(name).starts_with("pci#ven_1af4&")) continue;
+    WindowsCriticalDevice d;
+    d.id = name;
+    d.service = textOf(api.regValue(root + "\\" + name, "Service"));
+    out.push_back(std::move(d));
+  }
+  facts.critical_devices = Devices::of(std::move(out));
+}
+
 /// The installed updates from `systeminfo`'s hotfix list, for when the CBS packages cannot be
 /// read (a damaged or locked-down key): it lists installed updates only, in any language.
 Observed<std::vector<WindowsUpdate>> updatesFromSystemInfo(const Host& host,
