@@ -9,6 +9,7 @@
 
 #include "host/posix_fs.h"
 #include "support/run_binary.h"
+#include "support/suite_setup.h"
 
 namespace guestprep::testing {
 namespace {
@@ -31,29 +32,33 @@ void sh(const std::vector<std::string>& argv) {
 class ImageCheck : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (!have("qemu-img") || !have("sfdisk") || !have("mkfs.ext4")) return;
-    dir_ = fs::temp_directory_path() / ("guestprep-image-check-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-    // A 40 GiB system disk: MBR, one ext4 partition without 64bit, built sparse in place.
-    std::string raw = (dir_ / "disk.raw").string();
-    { std::ofstream(raw, std::ios::binary); }
-    fs::resize_file(raw, 40ull << 30);
-    std::string layout = (dir_ / "layout").string();
-    std::ofstream(layout) << "label: dos\nstart=2048, type=83, bootable\n";
-    sh({"/bin/sh", "-c", "exec sfdisk -q \"$0\" < \"$1\"", raw, layout});
-    sh({"/bin/sh", "-c",
-        "exec mkfs.ext4 -q -F -O ^64bit -E offset=1048576,nodiscard \"$0\" 41942016k", raw});
-    sh({"qemu-img", "convert", "-O", "vpc", raw, (dir_ / "disk.vhd").string()});
-    fs::remove(raw);
+    error_ = guardedSetUp([] {
+      if (!have("qemu-img") || !have("sfdisk") || !have("mkfs.ext4")) return;
+      dir_ = fs::temp_directory_path() / ("guestprep-image-check-" + std::to_string(::getpid()));
+      fs::create_directories(dir_);
+      // A 40 GiB system disk: MBR, one ext4 partition without 64bit, built sparse in place.
+      std::string raw = (dir_ / "disk.raw").string();
+      { std::ofstream(raw, std::ios::binary); }
+      fs::resize_file(raw, 40ull << 30);
+      std::string layout = (dir_ / "layout").string();
+      std::ofstream(layout) << "label: dos\nstart=2048, type=83, bootable\n";
+      sh({"/bin/sh", "-c", "exec sfdisk -q \"$0\" < \"$1\"", raw, layout});
+      sh({"/bin/sh", "-c",
+          "exec mkfs.ext4 -q -F -O ^64bit -E offset=1048576,nodiscard \"$0\" 41942016k", raw});
+      sh({"qemu-img", "convert", "-O", "vpc", raw, (dir_ / "disk.vhd").string()});
+      fs::remove(raw);
+    });
   }
   static void TearDownTestSuite() {
     if (!dir_.empty()) fs::remove_all(dir_);
   }
   void SetUp() override {
+    if (!error_.empty()) FAIL() << "the suite's set-up failed:\n" << error_;
     if (dir_.empty()) GTEST_SKIP() << "qemu-img, sfdisk or mkfs.ext4 missing (setup.sh --test)";
   }
   static std::string path(const std::string& name) { return (dir_ / name).string(); }
   static fs::path dir_;
+  static inline std::string error_;
 };
 
 fs::path ImageCheck::dir_;

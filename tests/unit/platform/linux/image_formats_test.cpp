@@ -13,6 +13,7 @@
 
 #include "host/posix_fs.h"
 #include "image/image.h"
+#include "support/suite_setup.h"
 
 namespace guestprep::image {
 namespace {
@@ -117,31 +118,36 @@ std::string readGuest(const OpenedImage& img, std::uint64_t at, std::size_t n) {
 class ImageFormats : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (findTool("qemu-img").empty() || findTool("sfdisk").empty() ||
-        findTool("mkfs.ext4").empty() || findTool("mkswap").empty()) {
-      return;
-    }
-    dir_ = fs::temp_directory_path() / ("guestprep-image-test-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-    // 64 MiB MBR disk: ext4 (no 64bit) at 1 MiB, swap after it, a pattern past both.
-    fs::path disk = dir_ / "disk.raw";
-    makeSparse(disk, 64 * kMiB);
-    writeFile(dir_ / "layout",
-              "label: dos\nstart=2048, size=81920, type=83, bootable\n"
-              "start=83968, size=16384, type=82\n");
-    run({"sfdisk", "-q", disk.string()}, (dir_ / "layout").string());
-    makeSparse(dir_ / "root.fs", 81920 * 512);
-    run({"mkfs.ext4", "-q", "-F", "-O", "^64bit", "-L", "root", (dir_ / "root.fs").string()});
-    embed(dir_ / "root.fs", disk, 2048 * 512);
-    makeSparse(dir_ / "swap.fs", 16384 * 512);
-    run({"mkswap", (dir_ / "swap.fs").string()});
-    embed(dir_ / "swap.fs", disk, 83968 * 512);
-    writeAt(disk, kPatternAt, kPattern);
+    error_ = guestprep::testing::guardedSetUp([] {
+      if (findTool("qemu-img").empty() || findTool("sfdisk").empty() ||
+          findTool("mkfs.ext4").empty() || findTool("mkswap").empty()) {
+        return;
+      }
+      dir_ = fs::temp_directory_path() / ("guestprep-image-test-" + std::to_string(::getpid()));
+      fs::create_directories(dir_);
+      // 64 MiB MBR disk: ext4 (no 64bit) at 1 MiB, swap after it, a pattern past both.
+      fs::path disk = dir_ / "disk.raw";
+      makeSparse(disk, 64 * kMiB);
+      writeFile(dir_ / "layout",
+                "label: dos\nstart=2048, size=81920, type=83, bootable\n"
+                "start=83968, size=16384, type=82\n");
+      run({"sfdisk", "-q", disk.string()}, (dir_ / "layout").string());
+      makeSparse(dir_ / "root.fs", 81920 * 512);
+      run({"mkfs.ext4", "-q", "-F", "-O", "^64bit", "-L", "root", (dir_ / "root.fs").string()});
+      embed(dir_ / "root.fs", disk, 2048 * 512);
+      makeSparse(dir_ / "swap.fs", 16384 * 512);
+      run({"mkswap", (dir_ / "swap.fs").string()});
+      embed(dir_ / "swap.fs", disk, 83968 * 512);
+      writeAt(disk, kPatternAt, kPattern);
+    });
   }
   static void TearDownTestSuite() {
     if (!dir_.empty()) fs::remove_all(dir_);
   }
-  void SetUp() override { REQUIRE_TOOLS("qemu-img", "sfdisk", "mkfs.ext4", "mkswap"); }
+  void SetUp() override {
+    if (!error_.empty()) FAIL() << "the suite's set-up failed:\n" << error_;
+    REQUIRE_TOOLS("qemu-img", "sfdisk", "mkfs.ext4", "mkswap");
+  }
 
   /// Converts the base disk and checks what every format must agree on.
   OpenedImage convertAndCheck(const std::vector<std::string>& opts, const std::string& name,
@@ -197,6 +203,7 @@ class ImageFormats : public ::testing::Test {
   }
 
   static fs::path dir_;
+  static inline std::string error_;
 };
 
 fs::path ImageFormats::dir_;
