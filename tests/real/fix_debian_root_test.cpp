@@ -61,37 +61,17 @@ std::string rootToCopy(std::string& skip) {
   return skip.empty() ? source : std::string();
 }
 
-class DebianRootFix : public ::testing::Test {
+/// A suite that works on one private copy of the cached Debian root, made once by
+/// Suite::prepare(source). The set-up runs through guardedSetUp: what fails there fails every
+/// test of the suite (gtest would skip them, and ctest count that as passed); what cannot run
+/// here is a skip with the reason.
+template <class Suite>
+class RootCopySuite : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     error_ = guardedSetUp([] {
       std::string source = rootToCopy(skip_);
-      if (source.empty()) return;
-      copy_ = new TempCopy(source);
-      const fs::path root = copy_->path();
-      for (const auto& e : fs::directory_iterator(root / "usr/lib/modules")) {
-        release_ = e.path().filename().string();
-      }
-      // MODULES=list: only /etc/initramfs-tools/modules goes in, so the image has no virtio
-      // driver whatever this machine has.
-      std::string conf = readAll(root / "etc/initramfs-tools/initramfs.conf");
-      auto at = conf.find("\nMODULES=most");
-      if (at == std::string::npos) {
-        skip_ = "initramfs.conf has no MODULES=most line to change";
-        return;
-      }
-      conf.replace(at, 13, "\nMODULES=list");
-      std::ofstream(root / "etc/initramfs-tools/initramfs.conf", std::ios::trunc) << conf;
-      auto r = os_linux::runCommand({"unshare", "--mount", "--pid", "--net", "--fork",
-                                     "--mount-proc=" + copy_->str() + "/proc", "chroot",
-                                     copy_->str(), "update-initramfs", "-u", "-k", release_},
-                                    kTimeout);
-      if (!r || r->exit_code != 0) {
-        skip_ = "update-initramfs in the copy failed: " + (r ? r->err : r.error().message);
-        return;
-      }
-      // A system disk mounted for an offline fix has an empty /dev (devtmpfs is mounted at boot).
-      for (const auto& e : fs::directory_iterator(root / "dev")) fs::remove_all(e.path());
+      if (!source.empty()) Suite::prepare(source);
     });
   }
   static void TearDownTestSuite() {
@@ -103,9 +83,37 @@ class DebianRootFix : public ::testing::Test {
     if (!skip_.empty()) GTEST_SKIP() << skip_;
   }
 
-  static inline std::string error_;
+  static inline std::string error_, skip_;
   static inline TempCopy* copy_ = nullptr;
-  static inline std::string release_, skip_;
+};
+
+class DebianRootFix : public RootCopySuite<DebianRootFix> {
+ public:
+  static void prepare(const std::string& source) {
+    copy_ = new TempCopy(source);
+    const fs::path root = copy_->path();
+    for (const auto& e : fs::directory_iterator(root / "usr/lib/modules")) {
+      release_ = e.path().filename().string();
+    }
+    // MODULES=list: only /etc/initramfs-tools/modules goes in, so the image has no virtio
+    // driver whatever this machine has.
+    std::string conf = readAll(root / "etc/initramfs-tools/initramfs.conf");
+    auto at = conf.find("\nMODULES=most");
+    ASSERT_NE(at, std::string::npos) << "initramfs.conf has no MODULES=most line to change";
+    conf.replace(at, 13, "\nMODULES=list");
+    std::ofstream(root / "etc/initramfs-tools/initramfs.conf", std::ios::trunc) << conf;
+    auto r = os_linux::runCommand(
+        {"unshare", "--mount", "--pid", "--net", "--fork", "--mount-proc=" + copy_->str() + "/proc",
+         "chroot", copy_->str(), "update-initramfs", "-u", "-k", release_},
+        kTimeout);
+    ASSERT_TRUE(r && r->exit_code == 0)
+        << "update-initramfs in the copy failed: " << (r ? r->err : r.error().message);
+    // A system disk mounted for an offline fix has an empty /dev (devtmpfs is mounted at boot).
+    for (const auto& e : fs::directory_iterator(root / "dev")) fs::remove_all(e.path());
+  }
+
+ protected:
+  static inline std::string release_;
 };
 
 TEST_F(DebianRootFix, DriversAddedInitramfsRebuiltVerifiedAndRolledBack) {
@@ -187,72 +195,56 @@ const std::vector<std::string> kBroken = {
     "L-NIC",    "L-IPV6",   "L-DHCP",   "X-NETPIN",  "L-FIREWALL",     "L-SSH",
     "L-PASSWD", "L-SHADOW", "X-RESOLV", "L-SELINUX", "X-FSTABRESOLVE", "X-BOOTKERNEL"};
 
-class DebianRootBroken : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    error_ = guardedSetUp([] {
-      std::string source = rootToCopy(skip_);
-      if (source.empty()) return;
-      if (!fs::exists(fs::path(source) / "etc/ufw/ufw.conf") ||
-          !fs::exists(fs::path(source) / "etc/security/pwquality.conf")) {
-        skip_ = "the cached root predates ufw and libpam-pwquality in make-debian-root.sh";
-        return;
-      }
-      copy_ = new TempCopy(source);
-      const fs::path root = copy_->path();
-      std::string interfaces = readAll(root / "etc/network/interfaces");
-      writeText(root / "etc/network/interfaces",
-                interfaces +
-                    "\n# The primary network interface\nallow-hotplug ens3\n"
-                    "iface ens3 inet static\n\taddress 192.168.122.10/24\n\tgateway 192.168.122.1\n"
-                    "\thwaddress ether 52:54:00:12:34:56\n"
-                    "iface ens3 inet6 static\n\taddress fd00:122::10/64\n\n"
-                    "# Backend network\nauto ens4\niface ens4 inet static\n"
-                    "\taddress 10.20.0.15/24\n");
-      writeText(root / "etc/default/grub",
-                "GRUB_DEFAULT=0\nGRUB_TIMEOUT=5\n"
-                "GRUB_DISTRIBUTOR=`lsb_release -i -s 2> /dev/null || echo Debian`\n"
-                "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n"
-                "GRUB_CMDLINE_LINUX=\"net.ifnames=0 biosdevname=0\"\n");
-      writeText(root / "etc/udev/rules.d/70-persistent-net.rules",
-                "# This file was automatically generated by the /lib/udev/write_net_rules\n"
-                "# program, run by the persistent-net-generator.rules rules file.\n\n"
-                "# PCI device 0x1af4:0x1000 (virtio-pci)\n"
-                "SUBSYSTEM==\"net\", ACTION==\"add\", DRIVERS==\"?*\", "
-                "ATTR{address}==\"52:54:00:ab:cd:ef\", ATTR{dev_id}==\"0x0\", ATTR{type}==\"1\", "
-                "KERNEL==\"eth*\", NAME=\"eth1\"\n");
-      replaceIn(root / "etc/ufw/ufw.conf", "\nENABLED=no", "\nENABLED=yes");
-      writeText(root / "etc/ssh/sshd_config.d/local.conf", "Port 2222\n");
-      fs::remove(root / "etc/systemd/system/multi-user.target.wants/ssh.service");
-      fs::remove(root / "etc/systemd/system/sshd.service");
-      replaceIn(root / "etc/security/pwquality.conf", "# minlen = 8", "minlen = 14");
-      replaceIn(root / "etc/security/pwquality.conf", "# minclass = 0", "minclass = 4");
-      writeText(root / "etc/selinux/config", "SELINUX=enforcing\nSELINUXTYPE=default\n");
-      writeText(root / "etc/fstab",
-                "UUID=5d3e7c1a-8b2f-4d6e-9a01-3c4b5d6e7f80 / ext4 errors=remount-ro 0 1\n"
-                "//fileserver/share /mnt/share cifs credentials=/root/.smb 0 0\n");
-      for (const auto& e : fs::directory_iterator(root / "usr/lib/modules")) {
-        fs::remove(e.path() / "modules.dep");
-      }
-      std::string chattr =
-          "chattr +i '" + copy_->str() + "/etc/shadow' '" + copy_->str() + "/etc/resolv.conf'";
-      if (std::system(chattr.c_str()) != 0) {
-        skip_ = "chattr +i failed: the filesystem of " + copy_->str() + " has no inode flags";
-      }
-    });
+class DebianRootBroken : public RootCopySuite<DebianRootBroken> {
+ public:
+  static void prepare(const std::string& source) {
+    if (!fs::exists(fs::path(source) / "etc/ufw/ufw.conf") ||
+        !fs::exists(fs::path(source) / "etc/security/pwquality.conf")) {
+      skip_ = "the cached root predates ufw and libpam-pwquality in make-debian-root.sh";
+      return;
+    }
+    copy_ = new TempCopy(source);
+    const fs::path root = copy_->path();
+    std::string interfaces = readAll(root / "etc/network/interfaces");
+    writeText(root / "etc/network/interfaces",
+              interfaces +
+                  "\n# The primary network interface\nallow-hotplug ens3\n"
+                  "iface ens3 inet static\n\taddress 192.168.122.10/24\n\tgateway 192.168.122.1\n"
+                  "\thwaddress ether 52:54:00:12:34:56\n"
+                  "iface ens3 inet6 static\n\taddress fd00:122::10/64\n\n"
+                  "# Backend network\nauto ens4\niface ens4 inet static\n"
+                  "\taddress 10.20.0.15/24\n");
+    writeText(root / "etc/default/grub",
+              "GRUB_DEFAULT=0\nGRUB_TIMEOUT=5\n"
+              "GRUB_DISTRIBUTOR=`lsb_release -i -s 2> /dev/null || echo Debian`\n"
+              "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n"
+              "GRUB_CMDLINE_LINUX=\"net.ifnames=0 biosdevname=0\"\n");
+    writeText(root / "etc/udev/rules.d/70-persistent-net.rules",
+              "# This file was automatically generated by the /lib/udev/write_net_rules\n"
+              "# program, run by the persistent-net-generator.rules rules file.\n\n"
+              "# PCI device 0x1af4:0x1000 (virtio-pci)\n"
+              "SUBSYSTEM==\"net\", ACTION==\"add\", DRIVERS==\"?*\", "
+              "ATTR{address}==\"52:54:00:ab:cd:ef\", ATTR{dev_id}==\"0x0\", ATTR{type}==\"1\", "
+              "KERNEL==\"eth*\", NAME=\"eth1\"\n");
+    replaceIn(root / "etc/ufw/ufw.conf", "\nENABLED=no", "\nENABLED=yes");
+    writeText(root / "etc/ssh/sshd_config.d/local.conf", "Port 2222\n");
+    fs::remove(root / "etc/systemd/system/multi-user.target.wants/ssh.service");
+    fs::remove(root / "etc/systemd/system/sshd.service");
+    replaceIn(root / "etc/security/pwquality.conf", "# minlen = 8", "minlen = 14");
+    replaceIn(root / "etc/security/pwquality.conf", "# minclass = 0", "minclass = 4");
+    writeText(root / "etc/selinux/config", "SELINUX=enforcing\nSELINUXTYPE=default\n");
+    writeText(root / "etc/fstab",
+              "UUID=5d3e7c1a-8b2f-4d6e-9a01-3c4b5d6e7f80 / ext4 errors=remount-ro 0 1\n"
+              "//fileserver/share /mnt/share cifs credentials=/root/.smb 0 0\n");
+    for (const auto& e : fs::directory_iterator(root / "usr/lib/modules")) {
+      fs::remove(e.path() / "modules.dep");
+    }
+    std::string chattr =
+        "chattr +i '" + copy_->str() + "/etc/shadow' '" + copy_->str() + "/etc/resolv.conf'";
+    if (std::system(chattr.c_str()) != 0) {
+      skip_ = "chattr +i failed: the filesystem of " + copy_->str() + " has no inode flags";
+    }
   }
-  static void TearDownTestSuite() {
-    delete copy_;
-    copy_ = nullptr;
-  }
-  void SetUp() override {
-    if (!error_.empty()) FAIL() << "the suite's set-up failed:\n" << error_;
-    if (!skip_.empty()) GTEST_SKIP() << skip_;
-  }
-
-  static inline std::string error_;
-  static inline TempCopy* copy_ = nullptr;
-  static inline std::string skip_;
 };
 
 TEST_F(DebianRootBroken, EveryFixerFixesVerifiesAndRollsBack) {
