@@ -1,7 +1,8 @@
 // What the daemon does differently on each OS, behind one interface: default paths and listener,
 // the token file's access check, process set-up, logging sinks, the service manager, and the
 // Unix-socket and socket-handle details of the listener. CMake compiles one implementation:
-// *_posix.cpp (Linux) or *_win32.cpp (Windows); the rest of agent/daemon is portable.
+// platform/linux/daemon/*_posix.cpp or platform/windows/daemon/*_win32.cpp; agent/daemon is
+// portable.
 #pragma once
 
 #include <Poco/Net/ServerSocket.h>
