@@ -58,7 +58,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
  private:
   void route(HTTPServerRequest& request, HTTPServerResponse& response) {
     if (!token_.empty()) {
-      const std::string& auth = request.get("Authorization", "");
+      // A copy: without the header, get() returns a reference to its default argument, a
+      // temporary std::string gone at the end of this statement (ASan: stack-use-after-scope).
+      const std::string auth = request.get("Authorization", "");
       if (!auth.starts_with("Bearer ") || !constantTimeEquals(auth.substr(7), token_)) {
         response.set("WWW-Authenticate", "Bearer");
         return error(request, response, 401,

@@ -164,9 +164,10 @@ void writeAt(const std::string& file, std::uint64_t offset, const std::string& b
   f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
+/// `v` as `n` little-endian bytes; bytes past the eighth are zero (le(0, 16) is a 16-byte hole).
 std::string le(std::uint64_t v, int n) {
   std::string s;
-  for (int i = 0; i < n; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  for (int i = 0; i < n; ++i) s.push_back(i < 8 ? static_cast<char>((v >> (8 * i)) & 0xff) : '\0');
   return s;
 }
 
