@@ -22,16 +22,6 @@ namespace guestprep::os_windows {
 
 namespace {
 
-struct RegKey {
-  HKEY h = nullptr;
-  RegKey() = default;
-  RegKey(const RegKey&) = delete;
-  RegKey& operator=(const RegKey&) = delete;
-  ~RegKey() {
-    if (h) RegCloseKey(h);
-  }
-};
-
 // Opens "HKLM\\Sub\\Key" for reading in the 64-bit view (a 32-bit build would otherwise read
 // the WOW6432Node redirection).
 Result<void> openKey(std::string_view key, RegKey& out) {

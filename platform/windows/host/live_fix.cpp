@@ -27,18 +27,9 @@ namespace {
 using os_windows::filePath;
 using os_windows::lowerAscii;
 using os_windows::normaliseRegKey;
+using os_windows::RegKey;
 using os_windows::widen;
 using os_windows::win32Error;
-
-struct KeyHandle {
-  HKEY h = nullptr;
-  KeyHandle() = default;
-  KeyHandle(const KeyHandle&) = delete;
-  KeyHandle& operator=(const KeyHandle&) = delete;
-  ~KeyHandle() {
-    if (h) RegCloseKey(h);
-  }
-};
 
 struct ScHandle {
   SC_HANDLE h = nullptr;
@@ -186,7 +177,7 @@ class WindowsMutableHost : public MutableHost {
     auto root = splitHive(norm, sub);
     if (!root) return std::unexpected(root.error());
     std::string what = norm + "\\" + std::string(name);
-    KeyHandle k;
+    RegKey k;
     LSTATUS st =
         RegOpenKeyExW(*root, widen(sub).c_str(), 0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, &k.h);
     if (st == ERROR_FILE_NOT_FOUND) return RegistryData{};
@@ -220,7 +211,7 @@ class WindowsMutableHost : public MutableHost {
     auto handled = setServiceStart(norm, name, value);
     if (!handled) return std::unexpected(handled.error());
     if (*handled) return {};
-    KeyHandle k;
+    RegKey k;
     LSTATUS st;
     if (value.exists) {
       st = RegCreateKeyExW(*root, widen(sub).c_str(), 0, nullptr, REG_OPTION_NON_VOLATILE,

@@ -24,4 +24,15 @@ Error win32Error(std::string_view what, DWORD code);
 /// "what: HRESULT 0x80004001 (E_NOTIMPL)".
 Error hresultError(std::string_view what, HRESULT hr);
 
+/// An open registry key, closed when it goes away (the reading API and the fix host share it).
+struct RegKey {
+  HKEY h = nullptr;
+  RegKey() = default;
+  RegKey(const RegKey&) = delete;
+  RegKey& operator=(const RegKey&) = delete;
+  ~RegKey() {
+    if (h) RegCloseKey(h);
+  }
+};
+
 }  // namespace guestprep::os_windows
