@@ -34,6 +34,9 @@ if [ "$want_tests" = 1 ]; then
   pkgs+=(wixl rpm2cpio cpio man-db)
   # The static binary's test: `file` says "statically linked" (tests/static).
   pkgs+=(file)
+  # hivex, an independent hive implementation, for the hive reader's cross-check
+  # (tests/windows/regf_test): hivexget and hivexsh, and hivexregedit (export, large values).
+  pkgs+=(libhivex-bin libwin-hivex-perl)
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q

@@ -55,6 +55,10 @@ CollectOptions collectOptionsFor(const Policy& policy) {
         r.params.getString("scope") == "system_dirs") {
       o.verify_system_dirs = true;
     }
+    if (r.type == "windows.system_files" && r.params.values().contains("run") &&
+        r.params.getBool("run")) {
+      o.run_sfc = true;
+    }
   }
   return o;
 }

@@ -41,6 +41,9 @@ struct CollectOptions {
   /// Hash every file of the system directories against the package database (L-SYSDIRS).
   /// Hundreds of milliseconds on a real system, so only when the policy asks for it.
   bool verify_system_dirs = true;
+  /// Run the System File Checker (`sfc /verifyonly`) on a running Windows before reading its
+  /// log (W-SYSFILES): minutes, so only when the policy's rule asks (`run: true`).
+  bool run_sfc = false;
 };
 
 /// The options a policy needs: costly facts only where one of its rules reads them.

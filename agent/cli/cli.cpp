@@ -34,7 +34,7 @@ void setupLogging(int verbosity) {
 }
 
 struct AuditArgs {
-  std::string policy{thisPlatform().default_policy};
+  std::string policy;  ///< "": the built-in policy of the audited system's platform
   std::string root;
   std::string facts_file;
   std::string format = "text";
@@ -43,8 +43,8 @@ struct AuditArgs {
 };
 
 int runAudit(const AuditArgs& a, int verbosity) {
-  Policy policy = loadPolicy(a.policy);
   Facts facts;
+  Policy policy;
   if (!a.facts_file.empty()) {
     std::string text = readInputFile(a.facts_file, "facts file");
     try {
@@ -52,8 +52,12 @@ int runAudit(const AuditArgs& a, int verbosity) {
     } catch (const nlohmann::json::exception& e) {
       throw UsageError("facts file '" + a.facts_file + "': " + e.what());
     }
+    // Facts of a Windows system (collected on it, or from its disk) take the Windows policy.
+    policy = loadPolicy(a.policy, facts.windows.collected ? "windows" : "linux");
   } else {
+    // The host first: an offline root may hold another platform's system, whose policy applies.
     auto host = openHost(a.root);
+    policy = loadPolicy(a.policy, host->platform());
     spdlog::info("collecting facts from {}", host->describe());
     facts = collectFacts(*host, collectOptionsFor(policy));
   }
@@ -125,8 +129,10 @@ int runCli(int argc, char** argv) {
   AuditArgs audit;
   auto* audit_cmd = app.add_subcommand(
       "audit", "Audit this system (or an offline root, or saved facts) against a policy");
-  audit_cmd->add_option("--policy", audit.policy, "Built-in policy name or a policy YAML file")
-      ->capture_default_str();
+  audit_cmd->add_option("--policy", audit.policy,
+                        "Built-in policy name or a policy YAML file (default: " +
+                            std::string(thisPlatform().default_policy) +
+                            ", or the offline root's platform's)");
   auto* root_opt =
       audit_cmd->add_option("--root", audit.root, "Audit the system mounted at DIR (offline)");
   auto* facts_opt = audit_cmd->add_option("--facts", audit.facts_file,

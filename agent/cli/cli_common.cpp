@@ -39,14 +39,16 @@ void writeOutput(const std::string& path, const std::string& text) {
   if (!out) throw UsageError("cannot write the report to '" + path + "'");
 }
 
-Policy loadPolicy(const std::string& name_or_file) {
-  Result<Policy> p = looksLikeFile(name_or_file)
-                         ? parsePolicy(readInputFile(name_or_file, "policy file"), name_or_file)
-                         : builtinPolicy(name_or_file);
+Policy loadPolicy(const std::string& name_or_file, std::string_view platform) {
+  std::string name = name_or_file.empty() ? std::string(defaultPolicyFor(platform)) : name_or_file;
+  Result<Policy> p = looksLikeFile(name) ? parsePolicy(readInputFile(name, "policy file"), name)
+                                         : builtinPolicy(name);
   if (!p) throw UsageError(p.error().message);
-  if (p->platform != thisPlatform().name) {
-    throw UsageError("policy '" + p->id + "' is for " + p->platform +
-                     " systems; this guestprep audits " + std::string(thisPlatform().name));
+  if (p->platform != platform) {
+    throw UsageError("policy '" + p->id + "' is for " + p->platform + " systems; " +
+                     (platform == thisPlatform().name
+                          ? "this guestprep audits " + std::string(platform)
+                          : "the audited system is " + std::string(platform)));
   }
   return *p;
 }

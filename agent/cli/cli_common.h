@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/platform.h"
 #include "host/host.h"
 #include "policy/policy.h"
 
@@ -30,8 +31,9 @@ inline constexpr const char* kExitCodesHelp =
 std::string readInputFile(const std::string& path, const char* what);
 /// Writes a report to `path`, or to stdout when it is empty or "-".
 void writeOutput(const std::string& path, const std::string& text);
-/// A built-in policy name or a policy file, checked for this build's platform.
-Policy loadPolicy(const std::string& name_or_file);
+/// A built-in policy name or a policy file, checked for the platform of the audited system
+/// (this build's, or an offline root's); "" is that platform's built-in policy.
+Policy loadPolicy(const std::string& name_or_file, std::string_view platform = thisPlatform().name);
 /// The live system, or the offline root at `root` when it is not empty.
 std::unique_ptr<Host> openHost(const std::string& root);
 /// Colour only on a terminal, never with NO_COLOR set.

@@ -14,4 +14,10 @@ struct PlatformInfo {
 /// The platform this build was made for (platform/<os>).
 const PlatformInfo& thisPlatform();
 
+/// The built-in policy for a platform's systems: an offline root may hold another platform's
+/// system than this build's (a Windows disk mounted on Linux).
+constexpr std::string_view defaultPolicyFor(std::string_view platform) {
+  return platform == "windows" ? "aliyun-ecs-windows" : "aliyun-ecs-linux";
+}
+
 }  // namespace guestprep

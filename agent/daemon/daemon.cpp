@@ -102,8 +102,12 @@ class DaemonApp : public Poco::Util::ServerApplication {
       Policy policy = loadDaemonPolicy(cfg);
       if (auto r = checkFixAllow(cfg, policy); !r) throw UsageProblem(r.error().message);
       if (!options_.root.empty()) {
-        if (auto h = makeRootHost(options_.root); !h) {
-          throw UsageProblem("--root: " + h.error().message);
+        auto h = makeRootHost(options_.root);
+        if (!h) throw UsageProblem("--root: " + h.error().message);
+        if ((*h)->platform() != policy.platform) {
+          throw UsageProblem("--root: " + (*h)->describe() + " is a " +
+                             std::string((*h)->platform()) + " system, and policy '" + policy.id +
+                             "' is for " + policy.platform + " systems");
         }
       }
       std::string token;

@@ -19,9 +19,11 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsFirewallAllowRule, id, name, profiles,
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsFirewallFacts, profiles, service, inbound_allow_rules,
                                    rules_error)
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsPasswordFacts, minimum_length, minimum_length_source,
-                                   complexity, history, account, account_source, full_name,
-                                   secedit_error)
+// With defaults: facts saved before complexity_source existed still load.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(WindowsPasswordFacts, minimum_length,
+                                                minimum_length_source, complexity,
+                                                complexity_source, history, account, account_source,
+                                                full_name, secedit_error)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsServiceEntry, name, type, start_type, display_name,
                                    image_path)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsProgram, key, display_name, publisher, version)
@@ -33,8 +35,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsHibernateFacts, hibernate_enabled, hib
                                    hiberboot, hiberfil)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsVolumeFacts, drive, filesystem, total_bytes, free_bytes,
                                    dirty, partition_style, partitions, boot_execute)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WindowsSfcFacts, log, verify_batches, corrupt, not_repaired,
-                                   last_run, last_line)
+// With defaults: facts saved before the run fields existed still load.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(WindowsSfcFacts, log, verify_batches, corrupt,
+                                                not_repaired, last_run, last_line, run_asked, ran,
+                                                run_exit_code, run_error)
 
 void to_json(nlohmann::json& j, const WindowsFacts& f) {
   j = nlohmann::json{{"collected", f.collected},

@@ -107,8 +107,9 @@ struct WindowsPasswordFacts {
   Observed<int> minimum_length;  ///< usrmod0_min_passwd_len, else MinimumPasswordLength
   std::string minimum_length_source;
   Observed<bool> complexity;  ///< PasswordComplexity of the export
-  Observed<int> history;      ///< usrmod0_password_hist_len, else PasswordHistorySize
-  std::string account;        ///< the built-in administrator's name (NewAdministratorName)
+  std::string complexity_source = "secedit /export";
+  Observed<int> history;  ///< usrmod0_password_hist_len, else PasswordHistorySize
+  std::string account;    ///< the built-in administrator's name (NewAdministratorName)
   std::string account_source;
   Observed<std::string> full_name;  ///< the account's full name (display name), "" for none
   std::string secedit_error;        ///< why the export could not be read ("" when it was)
@@ -205,6 +206,10 @@ struct WindowsSfcFacts {
   std::vector<std::string> not_repaired;  ///< files it could not repair
   std::string last_run;                   ///< the timestamp of the last sfc line
   int last_line = 0;
+  bool run_asked = false;  ///< the policy asked to run `sfc /verifyonly` during the audit
+  bool ran = false;        ///< it ran (and exited; its verdict is in the log read after it)
+  int run_exit_code = 0;
+  std::string run_error;  ///< why it could not run or failed ("" when it ran)
   bool operator==(const WindowsSfcFacts&) const = default;
 };
 

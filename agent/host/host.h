@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/platform.h"
 #include "core/result.h"
 #include "disk/block_source.h"
 
@@ -93,6 +94,11 @@ class Host {
     return fail(ErrorCode::kUnsupported,
                 "'" + std::string(path) + "': " + describe() + " cannot read block devices");
   }
+
+  /// The kind of system this host shows, as a policy's `platform:` names it ("linux",
+  /// "windows"): this build's own, except for an offline root that holds another platform's
+  /// system (a Windows disk audited from Linux).
+  [[nodiscard]] virtual std::string_view platform() const { return thisPlatform().name; }
 
   /// True when the path exists (after following symlinks).
   [[nodiscard]] bool exists(std::string_view path) const { return stat(path).has_value(); }

@@ -117,7 +117,7 @@ Outcome evaluateWindowsPassword(const Facts& facts, const Params& params) {
   }
   if (pw.complexity.ok()) {
     out.evidence.push_back(Evidence{
-        "secedit /export", 0,
+        pw.complexity_source, 0,
         std::string("PasswordComplexity = ") + (*pw.complexity.value ? "1 (on)" : "0 (off)")});
   }
   if (pw.history.ok()) {

@@ -1,6 +1,6 @@
 // windows.system_files (W-SYSFILES): what the System File Checker found the last times it ran,
-// from CBS.log; when it has not run, the advice to run `sfc /verifyonly` (guestprep never runs
-// it on its own: it takes minutes).
+// from CBS.log; when it has not run, the advice to run `sfc /verifyonly`. guestprep runs it only
+// when the policy asks (`run: true`): it takes minutes.
 #include "rules/windows_rules.h"
 
 namespace guestprep {
@@ -12,6 +12,12 @@ std::vector<ParamSpec> windowsSystemFilesParams() {
        ParamValue{std::string("warn")},
        "status when CBS.log holds no System File Checker run",
        {"pass", "warn", "fail"}},
+      {"run",
+       ParamKind::kBool,
+       ParamValue{false},
+       "run `sfc /verifyonly` during the audit of a running system (minutes), then read its "
+       "verdict from CBS.log",
+       {}},
   };
 }
 
@@ -26,6 +32,19 @@ Outcome evaluateWindowsSystemFiles(const Facts& facts, const Params& params) {
     return out;
   }
   const WindowsSfcFacts& run = *sfc.value;
+  if (run.run_asked && !run.run_error.empty()) {
+    out.status = Status::kError;
+    out.message = "the System File Checker was to run and did not verify: " + run.run_error;
+    out.remediation =
+        "Run guestprep as an administrator on the running system, or `sfc /verifyonly` by hand "
+        "and audit again without `run`.";
+    return out;
+  }
+  if (run.ran) {
+    out.evidence.push_back(
+        Evidence{"sfc /verifyonly", 0,
+                 "ran during this audit, exit code " + std::to_string(run.run_exit_code)});
+  }
   auto list = [](const std::vector<std::string>& v) {
     std::string s;
     for (std::size_t i = 0; i < v.size() && i < 5; ++i) s += (i ? ", " : "") + v[i];

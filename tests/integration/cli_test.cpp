@@ -6,6 +6,7 @@
 
 #include "host/posix_fs.h"
 #include "support/run_binary.h"
+#include "support/windows_disk.h"
 
 namespace guestprep::testing {
 namespace {
@@ -143,6 +144,50 @@ TEST(Cli, ColourOnlyOnATerminalAndNeverWithNoColor) {
   ASSERT_TRUE(plain) << plain.error().message;
   EXPECT_NE(plain->out.find("NOT READY"), std::string::npos) << plain->out;
   EXPECT_EQ(plain->out.find("\033["), std::string::npos) << plain->out;
+}
+
+}  // namespace
+}  // namespace guestprep::testing
+
+namespace guestprep::testing {
+namespace {
+
+// A Windows system disk mounted on this Linux machine: `audit --root` reads its hives with the
+// Windows policy, saved facts of it audit the same, and `fix --root` refuses with the reason.
+TEST(Cli, OfflineWindowsDiskIsAuditedWithTheWindowsPolicy) {
+  const std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) / "guestprep-cli-windows-disk";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  test::writeWindowsDisk(dir);
+  int code = -1;
+  nlohmann::json report = auditJson({"--root", dir.string()}, &code);
+  EXPECT_EQ(code, 1);  // the firewall is on in every profile
+  EXPECT_EQ(report["policy"]["id"], "aliyun-ecs-windows") << report["policy"].dump();
+  EXPECT_EQ(findingFor(report, "W-FIREWALL")["status"], "fail");
+  EXPECT_EQ(findingFor(report, "W-VERSION")["status"], "pass");
+  std::string schema = validateReportSchema(report.dump());
+  if (schema.rfind("SKIP", 0) != 0) {
+    EXPECT_EQ(schema, "");
+  }
+
+  CommandResult linux_policy =
+      runGuestprep({"audit", "--root", dir.string(), "--policy", "aliyun-ecs-linux"});
+  EXPECT_EQ(linux_policy.exit_code, 2);
+  EXPECT_NE(linux_policy.err.find("the audited system is windows"), std::string::npos)
+      << linux_policy.err;
+
+  const std::string facts_file = (dir.parent_path() / "windows-disk-facts.json").string();
+  CommandResult facts = runGuestprep({"facts", "--root", dir.string(), "--output", facts_file});
+  ASSERT_EQ(facts.exit_code, 0) << facts.err;
+  CommandResult from_facts = runGuestprep({"audit", "--facts", facts_file});
+  EXPECT_EQ(from_facts.exit_code, 1) << from_facts.err;
+
+  CommandResult fix = runGuestprep({"fix", "--root", dir.string(), "--dry-run"});
+  EXPECT_EQ(fix.exit_code, 2);
+  EXPECT_NE(fix.err.find("holds a Windows system"), std::string::npos) << fix.err;
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove(facts_file);
 }
 
 }  // namespace

@@ -357,3 +357,105 @@ TEST(WindowsFixtureHost, RegistryIsCaseInsensitiveAndListsKeysAndValues) {
 
 }  // namespace
 }  // namespace guestprep::os_windows
+
+namespace guestprep::os_windows {
+namespace {
+
+// The 2016 fixture, whose CBS.log holds no sfc run, with `sfc /verifyonly` recorded as given
+// (exit code, console text, and what it appends to CBS.log), or not recorded at all.
+FixtureHost withSfc(bool recorded, int exit_code, const std::string& out,
+                    const std::string& appended) {
+  const auto file = std::filesystem::path(GUESTPREP_WINDOWS_FIXTURES) / "server-2016.json";
+  std::ifstream in(file);
+  nlohmann::json j = nlohmann::json::parse(in);
+  j["files"]["C:\\Windows\\Logs\\CBS\\CBS.log"] =
+      "2026-11-24 08:00:01, Info                  CBS    Starting TrustedInstaller "
+      "initialization.\r\n";
+  if (recorded) {
+    j["commands"] =
+        nlohmann::json::array({{{"argv", nlohmann::json::array({"sfc", "/verifyonly"})},
+                                {"exit_code", exit_code},
+                                {"out", out},
+                                {"appends", {{"C:\\Windows\\Logs\\CBS\\CBS.log", appended}}}}});
+  }
+  return FixtureHost(j, file.parent_path());
+}
+
+Facts collectWith(const FixtureHost& host, bool run_sfc) {
+  Facts facts;
+  CollectOptions o;
+  o.run_sfc = run_sfc;
+  collectWindowsFacts(host, host, facts, o);
+  return facts;
+}
+
+TEST(WindowsFixtureAudit, SfcRunsOnlyWhenThePolicyAsks) {
+  // The built-in policy does not ask; a copy of it with `run: true` does.
+  auto builtin = builtinPolicy("aliyun-ecs-windows");
+  ASSERT_TRUE(builtin);
+  EXPECT_FALSE(collectOptionsFor(*builtin).run_sfc);
+  std::string text(builtinPolicyText("aliyun-ecs-windows"));
+  const std::string off = "      run: false\n";
+  ASSERT_NE(text.find(off), std::string::npos);
+  text.replace(text.find(off), off.size(), "      run: true\n");
+  auto asking = parsePolicy(text, "run-sfc.yaml");
+  ASSERT_TRUE(asking) << asking.error().message;
+  EXPECT_TRUE(collectOptionsFor(*asking).run_sfc);
+
+  const std::string batch =
+      "2026-11-25 10:01:02, Info                  CSI    00000010 [SR] Verifying 100 components\r\n"
+      "2026-11-25 10:03:40, Info                  CSI    00000011 [SR] Verify complete\r\n";
+  {
+    // Not asked: the log is read as it is, and sfc never ran on it.
+    FixtureHost host = withSfc(true, 0, "", batch);
+    Facts facts = collectWith(host, false);
+    ASSERT_TRUE(facts.windows.sfc.ok()) << facts.windows.sfc.error;
+    EXPECT_FALSE(facts.windows.sfc.value->ran);
+    EXPECT_EQ(facts.windows.sfc.value->verify_batches, 0);
+    EXPECT_EQ(audit(facts)["W-SYSFILES"].status, Status::kWarn);
+  }
+  {
+    // Asked: it runs, and the verify batch it wrote decides.
+    FixtureHost host = withSfc(true, 0, "", batch);
+    Facts facts = collectWith(host, true);
+    ASSERT_TRUE(facts.windows.sfc.ok()) << facts.windows.sfc.error;
+    EXPECT_TRUE(facts.windows.sfc.value->ran);
+    EXPECT_EQ(facts.windows.sfc.value->run_error, "");
+    EXPECT_EQ(facts.windows.sfc.value->verify_batches, 1);
+    auto f = audit(facts);
+    EXPECT_EQ(f["W-SYSFILES"].status, Status::kPass) << show(f["W-SYSFILES"]);
+  }
+  {
+    // Not an administrator: no verification, and sfc's own words (UTF-16LE) say why.
+    std::string utf16;
+    for (char c : std::string("\r\nYou must be an administrator running a console session in "
+                              "order to\r\nuse the sfc utility.\r\n")) {
+      utf16 += c;
+      utf16 += '\0';
+    }
+    FixtureHost host = withSfc(true, 1, utf16, "");
+    Facts facts = collectWith(host, true);
+    ASSERT_TRUE(facts.windows.sfc.ok()) << facts.windows.sfc.error;
+    EXPECT_NE(facts.windows.sfc.value->run_error.find(
+                  "exited 1 without a verification in C:\\Windows\\Logs\\CBS\\CBS.log: You must "
+                  "be an administrator"),
+              std::string::npos)
+        << facts.windows.sfc.value->run_error;
+    auto f = audit(facts);
+    EXPECT_EQ(f["W-SYSFILES"].status, Status::kError) << show(f["W-SYSFILES"]);
+  }
+  {
+    // sfc missing (wine has none), and an offline system: errors with the reason.
+    FixtureHost missing = withSfc(false, 0, "", "");
+    Facts facts = collectWith(missing, true);
+    EXPECT_NE(facts.windows.sfc.value->run_error.find("could not run"), std::string::npos);
+    FixtureHost offline = withSfc(true, 0, "", batch);
+    offline.setRuntime(false);
+    facts = collectWith(offline, true);
+    EXPECT_EQ(facts.windows.sfc.value->run_error, "sfc cannot run on a system that is not running");
+    EXPECT_EQ(audit(facts)["W-SYSFILES"].status, Status::kError);
+  }
+}
+
+}  // namespace
+}  // namespace guestprep::os_windows

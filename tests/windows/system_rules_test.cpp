@@ -38,6 +38,15 @@ RegistryFact multi(std::string key, std::string name, std::string text) {
 }
 
 // A ready Windows Server 2016: every new rule passes on it.
+WindowsSfcFacts sfcRun(std::string log, int batches, std::string last_run, int last_line) {
+  WindowsSfcFacts s;
+  s.log = std::move(log);
+  s.verify_batches = batches;
+  s.last_run = std::move(last_run);
+  s.last_line = last_line;
+  return s;
+}
+
 Facts readyFacts() {
   Facts f;
   f.runtime = true;
@@ -83,7 +92,7 @@ Facts readyFacts() {
   w.volume.partitions = 2;
   w.volume.boot_execute = multi("Session Manager", "BootExecute", "autocheck autochk *");
   w.sfc = Observed<WindowsSfcFacts>::of(
-      {"C:\\Windows\\Logs\\CBS\\CBS.log", 2, {}, {}, "2026-11-20 09:15:18", 6});
+      sfcRun("C:\\Windows\\Logs\\CBS\\CBS.log", 2, "2026-11-20 09:15:18", 6));
   return f;
 }
 
@@ -398,7 +407,7 @@ TEST(WindowsSystemFilesRule, VerifiedModifiedNotRepairedNeverRunAndUnreadable) {
   o = evaluateWindowsSystemFiles(f, p);
   EXPECT_EQ(o.status, Status::kFail);
   EXPECT_EQ(o.message, "the System File Checker could not repair: winlogon.exe");
-  f.windows.sfc = Observed<WindowsSfcFacts>::of({"CBS.log", 0, {}, {}, "", 0});
+  f.windows.sfc = Observed<WindowsSfcFacts>::of(sfcRun("CBS.log", 0, "", 0));
   o = evaluateWindowsSystemFiles(f, p);
   EXPECT_EQ(o.status, Status::kWarn);
   EXPECT_NE(o.remediation.find("sfc /verifyonly"), std::string::npos);
@@ -408,6 +417,27 @@ TEST(WindowsSystemFilesRule, VerifiedModifiedNotRepairedNeverRunAndUnreadable) {
             Status::kFail);
   f.windows.sfc = Observed<WindowsSfcFacts>::failed("'CBS.log': access denied");
   EXPECT_EQ(evaluateWindowsSystemFiles(f, p).status, Status::kError);
+}
+
+TEST(WindowsSystemFilesRule, ARunAskedForThatDidNotVerifyIsAnError) {
+  Facts f = readyFacts();
+  Params p = paramsFor("windows.system_files", {{"run", true}});
+  WindowsSfcFacts& s = *f.windows.sfc.value;
+  s.run_asked = true;
+  s.ran = true;
+  s.run_exit_code = 0;
+  Outcome o = evaluateWindowsSystemFiles(f, p);
+  EXPECT_EQ(o.status, Status::kPass);
+  ASSERT_FALSE(o.evidence.empty());
+  EXPECT_EQ(o.evidence.front().source, "sfc /verifyonly");
+  EXPECT_EQ(o.evidence.front().text, "ran during this audit, exit code 0");
+  // An earlier run in the log does not stand in for the one that was asked for.
+  s.run_error =
+      "sfc /verifyonly exited 1 without a verification in CBS.log: You must be an "
+      "administrator running a console session in order to use the sfc utility.";
+  o = evaluateWindowsSystemFiles(f, p);
+  EXPECT_EQ(o.status, Status::kError);
+  EXPECT_NE(o.message.find("You must be an administrator"), std::string::npos) << o.message;
 }
 
 }  // namespace

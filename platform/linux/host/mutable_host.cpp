@@ -11,6 +11,7 @@
 #include <random>
 
 #include "host/mutable_host.h"
+#include "host/offline_windows.h"
 #include "host/openssl_digest.h"
 #include "host/posix_fs.h"
 #include "host/root_host.h"
@@ -434,6 +435,13 @@ std::unique_ptr<MutableHost> makeLiveMutableHost() {
 Result<std::unique_ptr<MutableHost>> makeRootMutableHost(const std::string& dir) {
   auto root = os_linux::RootHost::open(dir);
   if (!root) return std::unexpected(root.error());
+  if (auto windows = os_windows::findWindowsDirectory(**root)) {
+    return fail(ErrorCode::kUnsupported,
+                "'" + dir + "' holds a Windows system (" + dir + *windows +
+                    "): fix mode does not change an offline Windows disk, whose registry is in "
+                    "hive files this build only reads; audit it with `guestprep audit --root`, "
+                    "and fix it with guestprep.exe on the running system");
+  }
   const os_linux::RootHost* raw = root->get();
   return std::unique_ptr<MutableHost>(
       std::make_unique<os_linux::PosixMutableHost>(std::move(*root), raw));

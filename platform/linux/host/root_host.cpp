@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <deque>
 
+#include "host/offline_windows.h"
 #include "host/posix_fs.h"
 
 namespace guestprep::os_linux {
@@ -184,6 +185,11 @@ namespace guestprep {
 Result<std::unique_ptr<Host>> makeRootHost(const std::string& dir) {
   auto host = os_linux::RootHost::open(dir);
   if (!host) return std::unexpected(host.error());
+  // A Windows system disk mounted here: its registry hives and files, read inside the root.
+  if (auto windows = os_windows::findWindowsDirectory(**host)) {
+    return std::unique_ptr<Host>(
+        std::make_unique<os_windows::OfflineWindows>(std::move(*host), *windows));
+  }
   return std::unique_ptr<Host>(std::move(*host));
 }
 

@@ -10,6 +10,7 @@
 #include "audit/audit.h"
 #include "core/clock.h"
 #include "core/version.h"
+#include "host/offline_windows.h"
 #include "probes/auth_probe.h"
 #include "probes/boot_probe.h"
 #include "probes/firewall_probes.h"
@@ -18,10 +19,17 @@
 #include "probes/software_probes.h"
 #include "probes/storage_probes.h"
 #include "probes/system_probes.h"
+#include "probes/windows_probes.h"
 
 namespace guestprep {
 
 Facts collectFacts(const Host& host, const CollectOptions& options) {
+  if (const auto* windows = dynamic_cast<const os_windows::OfflineWindows*>(&host)) {
+    Facts facts;
+    os_windows::collectWindowsFacts(host, *windows, facts, options);
+    for (ConfigProblem& p : windows->problems()) facts.windows.problems.push_back(std::move(p));
+    return facts;
+  }
   Facts facts;
   facts.tool_version = kVersion;
   facts.collected_at = utcNow();

@@ -68,8 +68,14 @@ FixtureHost::FixtureHost(const nlohmann::json& fixture, const std::filesystem::p
     secedit_ = decodeWindowsText(readBytes(base / fixture.at("secedit").get<std::string>())).text;
   }
   for (const auto& c : fixture.value("commands", nlohmann::json::array())) {
-    commands_[c.at("argv").get<std::vector<std::string>>()] =
+    auto argv = c.at("argv").get<std::vector<std::string>>();
+    commands_[argv] =
         CommandResult{c.value("exit_code", 0), c.value("out", ""), c.value("err", "")};
+    // A named object: items() of a temporary would dangle in the range-for.
+    const nlohmann::json appends = c.value("appends", nlohmann::json::object());
+    for (const auto& [path, text] : appends.items()) {
+      command_appends_[argv][normalisePath(path)] = text.get<std::string>();
+    }
   }
   for (const char* api : {"os_version", "services", "tcp_listeners", "firewall", "user_modals",
                           "secedit", "users", "volumes"}) {
@@ -378,6 +384,9 @@ Result<CommandResult> FixtureHost::run(const std::vector<std::string>& argv,
   if (it == commands_.end()) {
     return fail(ErrorCode::kNotFound,
                 "'" + (argv.empty() ? std::string() : argv[0]) + "': no recorded output");
+  }
+  if (auto appends = command_appends_.find(argv); appends != command_appends_.end()) {
+    for (const auto& [path, text] : appends->second) files_[path] += text;
   }
   return it->second;
 }

@@ -5,7 +5,8 @@
 // WindowsApi, as the live system does, and is writable (MutableHost): fix mode's journal and
 // registry writes change the fixture in memory, so tests plan, apply, audit again and roll back.
 // `net accounts /minpwlen:N` run through it changes the recorded NetUserModals values (and the
-// secedit export's MinimumPasswordLength), as NetUserModalsSet changes the SAM.
+// secedit export's MinimumPasswordLength), as NetUserModalsSet changes the SAM. A recorded
+// command may append to files when it runs ("appends"), as sfc appends its verdict to CBS.log.
 #pragma once
 
 #include <filesystem>
@@ -121,13 +122,17 @@ class FixtureHost : public MutableHost, public WindowsApi {
   bool runtime_ = true;
   std::map<std::string, Key> keys_;  ///< lower normalised path -> key
   std::map<std::string, std::string> failing_keys_;
-  std::map<std::string, std::string> files_;  ///< lower normalised path -> content
-  std::map<std::string, bool> readonly_;      ///< lower normalised paths marked read-only
-  std::set<std::string> dirs_;                ///< lower normalised directories made by writes
+  /// lower normalised path -> content; mutable because a command run through the const
+  /// Host::run may append to files, as sfc appends its verdict to CBS.log.
+  mutable std::map<std::string, std::string> files_;
+  std::map<std::string, bool> readonly_;  ///< lower normalised paths marked read-only
+  std::set<std::string> dirs_;            ///< lower normalised directories made by writes
   int fail_write_at_ = 0;
   int writes_ = 0;
   std::string secedit_;  ///< the recorded export, decoded
   std::map<std::vector<std::string>, CommandResult> commands_;
+  /// What a recorded command appends to files when it runs (path -> text).
+  std::map<std::vector<std::string>, std::map<std::string, std::string>> command_appends_;
   /// Recorded API answers: os_version, services, tcp_listeners, firewall, user_modals, secedit,
   /// users, volumes.
   nlohmann::json api_;

@@ -286,7 +286,10 @@ std::unique_ptr<MutableHost> makeLiveMutableHost() {
 
 Result<std::unique_ptr<MutableHost>> makeRootMutableHost(const std::string& dir) {
   return fail(ErrorCode::kUnsupported,
-              "'" + dir + "': fixing an offline Windows disk is not supported yet");
+              "'" + dir +
+                  "': fix mode does not change an offline Windows disk, whose registry is in "
+                  "hive files this build only reads; audit it with `guestprep.exe audit "
+                  "--root`, and fix it with guestprep.exe on the running system");
 }
 
 std::string sha256Hex(std::string_view bytes) {

@@ -3,6 +3,8 @@
 #include "audit/audit.h"
 #include "core/platform.h"
 #include "host/live_api.h"
+#include "host/offline_files.h"
+#include "host/offline_windows.h"
 #include "host/windows_host.h"
 #include "probes/windows_probes.h"
 
@@ -13,21 +15,37 @@ const PlatformInfo& thisPlatform() {
   return kWindows;
 }
 
-Facts collectFacts(const Host& host, const CollectOptions&) {
+Facts collectFacts(const Host& host, const CollectOptions& options) {
   Facts facts;
+  if (const auto* offline = dynamic_cast<const os_windows::OfflineWindows*>(&host)) {
+    os_windows::collectWindowsFacts(host, *offline, facts, options);
+    for (ConfigProblem& p : offline->problems()) facts.windows.problems.push_back(std::move(p));
+    return facts;
+  }
   os_windows::LiveWindowsApi api;
-  os_windows::collectWindowsFacts(host, api, facts);
+  os_windows::collectWindowsFacts(host, api, facts, options);
   return facts;
 }
 
 std::unique_ptr<Host> makeLiveHost() { return std::make_unique<os_windows::WindowsHost>(); }
 
 Result<std::unique_ptr<Host>> makeRootHost(const std::string& dir) {
-  // An offline Windows disk keeps its registry in hive files (config\SYSTEM, SOFTWARE), which
-  // need a regf reader this build does not have yet.
-  return fail(ErrorCode::kUnsupported, "'" + dir +
-                                           "': auditing an offline Windows disk is not supported "
-                                           "yet; run guestprep.exe on the system itself");
+  // An offline Windows disk (attached to this machine as another drive): its registry from the
+  // hive files, its files inside DIR.
+  auto files =
+      std::make_unique<os_windows::OfflineFiles>(std::make_unique<os_windows::WindowsHost>(), dir);
+  auto top = files->stat("/");
+  if (!top || top->type != FileStat::Type::kDirectory) {
+    return fail(ErrorCode::kNotFound, "'" + dir + "' is not a directory");
+  }
+  auto windows = os_windows::findWindowsDirectory(*files);
+  if (!windows) {
+    return fail(ErrorCode::kInvalidInput, "'" + dir + "' holds no Windows system (" +
+                                              windows.error().message +
+                                              "); guestprep.exe audits offline Windows disks only");
+  }
+  return std::unique_ptr<Host>(
+      std::make_unique<os_windows::OfflineWindows>(std::move(files), *windows));
 }
 
 }  // namespace guestprep

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -110,6 +111,11 @@ struct UserModals {
   std::uint32_t history_length = 0;   ///< usrmod0_password_hist_len
   std::int64_t max_age_seconds = -1;  ///< usrmod0_max_passwd_age (-1: never expires)
   std::int64_t min_age_seconds = 0;   ///< usrmod0_min_passwd_age
+  /// "Password must meet complexity requirements" where the answer carries it (an offline SAM's
+  /// PasswordProperties); NetUserModalsGet does not, so the live system leaves it empty.
+  std::optional<bool> complexity;
+  /// Where the values come from, for evidence: "NetUserModalsGet" when empty.
+  std::string source;
   bool operator==(const UserModals&) const = default;
 };
 

@@ -229,7 +229,8 @@ void probeFirewall(const WindowsApi& api, bool runtime, WindowsFacts& facts) {
   }
 }
 
-void collectWindowsFacts(const Host& host, const WindowsApi& api, Facts& facts) {
+void collectWindowsFacts(const Host& host, const WindowsApi& api, Facts& facts,
+                         const CollectOptions& options) {
   facts.tool_version = kVersion;
   facts.collected_at = utcNow();
   facts.host = host.describe();
@@ -325,7 +326,7 @@ void collectWindowsFacts(const Host& host, const WindowsApi& api, Facts& facts) 
     win.volume = std::move(probed.volume);
   });
   win.sfc = Observed<WindowsSfcFacts>::failed(not_run);
-  guarded("sfc-log", [&] { probeSfcLog(host, api, win); });
+  guarded("sfc-log", [&] { probeSfcLog(host, api, win, options.run_sfc); });
   OsInfo& os = facts.os;
   os.id = "windows";
   if (win.version.ok()) {

@@ -5,6 +5,7 @@
 
 #include <string_view>
 
+#include "audit/audit.h"
 #include "facts/facts.h"
 #include "host/host.h"
 #include "host/windows_api.h"
@@ -72,12 +73,14 @@ void probeHibernate(const Host& host, const WindowsApi& api, WindowsFacts& facts
 /// W-DISK, W-FSTYPE, W-FSCHECK: the system volume's file system, space and dirty bit, its
 /// disk's partition style, and BootExecute.
 void probeVolume(const WindowsApi& api, WindowsFacts& facts);
-/// W-SYSFILES: the System File Checker's lines in %SystemRoot%\\Logs\\CBS\\CBS.log (read, never
-/// run: sfc takes minutes).
-void probeSfcLog(const Host& host, const WindowsApi& api, WindowsFacts& facts);
+/// W-SYSFILES: the System File Checker's lines in %SystemRoot%\\Logs\\CBS\\CBS.log. With `run`
+/// (the policy asks), `sfc /verifyonly` runs first on a running system (minutes), and the log
+/// read after it holds its verdict.
+void probeSfcLog(const Host& host, const WindowsApi& api, WindowsFacts& facts, bool run = false);
 
 /// Runs every Windows probe through the host and the API; a probe that throws is recorded as a
 /// problem and the others go on.
-void collectWindowsFacts(const Host& host, const WindowsApi& api, Facts& facts);
+void collectWindowsFacts(const Host& host, const WindowsApi& api, Facts& facts,
+                         const CollectOptions& options = {});
 
 }  // namespace guestprep::os_windows

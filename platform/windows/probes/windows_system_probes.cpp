@@ -60,7 +60,7 @@ void probePassword(const WindowsApi& api, WindowsFacts& facts) {
   auto modals = api.userModals();
   if (modals) {
     pw.minimum_length = Observed<int>::of(static_cast<int>(modals->min_length));
-    pw.minimum_length_source = "NetUserModalsGet";
+    pw.minimum_length_source = modals->source.empty() ? "NetUserModalsGet" : modals->source;
     pw.history = Observed<int>::of(static_cast<int>(modals->history_length));
   }
   auto exported = api.securityPolicyExport();
@@ -84,6 +84,10 @@ void probePassword(const WindowsApi& api, WindowsFacts& facts) {
   } else {
     pw.secedit_error = "secedit /export: " + exported.error().message;
     pw.complexity = Observed<bool>::failed(pw.secedit_error);
+  }
+  if (!pw.complexity.ok() && modals && modals->complexity) {
+    pw.complexity = Observed<bool>::of(*modals->complexity);
+    pw.complexity_source = pw.minimum_length_source;
   }
   if (!pw.minimum_length.ok()) {
     if (policy.minimum_length) {
@@ -377,7 +381,7 @@ void probeVolume(const WindowsApi& api, WindowsFacts& facts) {
   }
 }
 
-void probeSfcLog(const Host& host, const WindowsApi& api, WindowsFacts& facts) {
+void probeSfcLog(const Host& host, const WindowsApi& api, WindowsFacts& facts, bool run) {
   auto root = systemRoot(api);
   if (!root) {
     facts.sfc =
@@ -388,17 +392,49 @@ void probeSfcLog(const Host& host, const WindowsApi& api, WindowsFacts& facts) {
   s.log = *root + "\\Logs\\CBS\\CBS.log";
   // CBS.log is rotated at about 50 MB; a larger one is read no further than this.
   constexpr std::size_t kMaxLog = std::size_t{128} << 20;
-  auto text = host.readFile(s.log, kMaxLog);
-  if (!text) {
-    facts.sfc = Observed<WindowsSfcFacts>::failed(text.error().message);
+  auto readLog = [&]() -> Result<SfcLog> {
+    auto text = host.readFile(s.log, kMaxLog);
+    if (!text) return std::unexpected(text.error());
+    return parseSfcLog(decodeWindowsText(*text).text);
+  };
+  s.run_asked = run;
+  if (run && !host.hasRuntimeState()) {
+    s.run_error = "sfc cannot run on a system that is not running";
+  } else if (run) {
+    auto before = readLog();
+    // It verifies every protected file: minutes on a server, more on a slow disk.
+    auto r = host.run({"sfc", "/verifyonly"}, std::chrono::minutes(90));
+    if (!r) {
+      s.run_error = "sfc /verifyonly could not run: " + r.error().message;
+    } else {
+      s.ran = true;
+      s.run_exit_code = r->exit_code;
+      // Its verdict is the verify batch it adds to CBS.log (its exit code and its console text,
+      // in the system's language, say less). No new batch: it did not verify, and its first
+      // line says why ("You must be an administrator running a console session...").
+      auto after = readLog();
+      bool verified = after && after->verify_batches > 0 &&
+                      (!before || after->verify_batches > before->verify_batches ||
+                       after->last_run != before->last_run);
+      if (!verified) {
+        std::string said(trimBlanks(decodeWindowsText(r->out + r->err).text));
+        std::string first(trimBlanks(said.substr(0, said.find('\n'))));
+        s.run_error = "sfc /verifyonly exited " + std::to_string(r->exit_code) +
+                      " without a verification in " + s.log + (first.empty() ? "" : ": " + first);
+      }
+    }
+  }
+  auto parsed = readLog();
+  if (!parsed) {
+    facts.sfc = Observed<WindowsSfcFacts>::failed(parsed.error().message +
+                                                  (s.run_error.empty() ? "" : "; " + s.run_error));
     return;
   }
-  SfcLog parsed = parseSfcLog(decodeWindowsText(*text).text);
-  s.verify_batches = parsed.verify_batches;
-  s.corrupt = std::move(parsed.corrupt);
-  s.not_repaired = std::move(parsed.not_repaired);
-  s.last_run = std::move(parsed.last_run);
-  s.last_line = parsed.last_line;
+  s.verify_batches = parsed->verify_batches;
+  s.corrupt = std::move(parsed->corrupt);
+  s.not_repaired = std::move(parsed->not_repaired);
+  s.last_run = std::move(parsed->last_run);
+  s.last_line = parsed->last_line;
   facts.sfc = Observed<WindowsSfcFacts>::of(std::move(s));
 }
 
