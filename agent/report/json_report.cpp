@@ -31,6 +31,15 @@ nlohmann::json reportToJson(const Report& r) {
                  {"not-applicable", r.verdict.not_applicable},
                  {"error", r.verdict.error}};
   j["findings"] = r.findings;
+  // What the Windows probes could not read that no rule reports (Linux rules carry their
+  // probes' problems as evidence).
+  if (!f.windows.problems.empty()) {
+    nlohmann::json problems = nlohmann::json::array();
+    for (const ConfigProblem& pr : f.windows.problems) {
+      problems.push_back({{"file", pr.file}, {"line", pr.line}, {"message", pr.message}});
+    }
+    j["problems"] = std::move(problems);
+  }
   if (f.image) {
     const ImageFacts& img = *f.image;
     nlohmann::json contents = nullptr;

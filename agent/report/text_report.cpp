@@ -85,6 +85,15 @@ std::string renderText(const Report& r, const TextOptions& opt) {
   }
   out += fmt::format("policy {} (version {}): {}\n\n", p.id, p.version, p.title);
   out += paint(r.verdict.ready ? "\033[1;32m" : "\033[1;31m", r.verdict.summary) + "\n\n";
+  if (!f.windows.problems.empty()) {
+    out += "Problems reading the system (the findings below may rest on them):\n";
+    for (const ConfigProblem& pr : f.windows.problems) {
+      std::string where = pr.file;
+      if (pr.line > 0) where += ":" + std::to_string(pr.line);
+      out += fmt::format("      {} {}\n", paint("\033[2m", where + ":"), pr.message);
+    }
+    out += "\n";
+  }
 
   std::vector<const Finding*> sorted;
   for (const auto& fi : r.findings) sorted.push_back(&fi);

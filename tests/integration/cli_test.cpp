@@ -183,6 +183,26 @@ TEST(Cli, OfflineWindowsDiskIsAuditedWithTheWindowsPolicy) {
   CommandResult from_facts = runGuestprep({"audit", "--facts", facts_file});
   EXPECT_EQ(from_facts.exit_code, 1) << from_facts.err;
 
+  // A hive not cleanly written: the report says so before the findings, in text and JSON.
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  test::WindowsDiskOptions dirty;
+  dirty.dirty_software = true;
+  test::writeWindowsDisk(dir, dirty);
+  nlohmann::json dirty_report = auditJson({"--root", dir.string()}, &code);
+  ASSERT_TRUE(dirty_report.contains("problems")) << dirty_report.dump();
+  ASSERT_EQ(dirty_report["problems"].size(), 1u);
+  EXPECT_NE(dirty_report["problems"][0]["file"].get<std::string>().find("SOFTWARE"),
+            std::string::npos);
+  schema = validateReportSchema(dirty_report.dump());
+  if (schema.rfind("SKIP", 0) != 0) {
+    EXPECT_EQ(schema, "");
+  }
+  EXPECT_FALSE(report.contains("problems")) << "a clean disk has none";
+  CommandResult text = runGuestprep({"audit", "--root", dir.string()});
+  EXPECT_NE(text.out.find("Problems reading the system"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("not cleanly written"), std::string::npos) << text.out;
+
   CommandResult fix = runGuestprep({"fix", "--root", dir.string(), "--dry-run"});
   EXPECT_EQ(fix.exit_code, 2);
   EXPECT_NE(fix.err.find("holds a Windows system"), std::string::npos) << fix.err;
