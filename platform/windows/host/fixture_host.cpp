@@ -176,15 +176,9 @@ Result<std::vector<std::string>> FixtureHost::regValueNames(std::string_view key
 
 Result<ServiceInfo> FixtureHost::service(std::string_view name) const {
   // The registry describes the service; the fixture records its state now.
-  std::string key = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\" + std::string(name);
-  auto start = regValue(key, "Start");
-  if (!start) return std::unexpected(start.error());
-  ServiceInfo s;
-  s.name = std::string(name);
-  s.start_type = startTypeFromValue(start->number);
-  if (auto d = regValue(key, "DelayedAutostart"); d && d->number != 0) s.delayed_auto_start = true;
-  if (auto d = regValue(key, "DisplayName")) s.display_name = d->text;
-  if (auto p = regValue(key, "ImagePath")) s.image_path = p->text;
+  auto found = serviceFromRegistry(*this, name);
+  if (!found) return found;
+  ServiceInfo s = std::move(*found);
   if (runtime_ && api_.contains("services")) {
     for (const auto& [svc, state] : api_.at("services").items()) {
       if (equalsNoCase(svc, name)) s.state = state.get<std::string>();

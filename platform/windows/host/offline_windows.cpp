@@ -203,41 +203,28 @@ Result<RegValue> OfflineWindows::regValue(std::string_view key, std::string_view
   return *v;
 }
 
-Result<std::vector<std::string>> OfflineWindows::regSubkeys(std::string_view key) const {
+Result<std::vector<std::string>> OfflineWindows::names(std::string_view key, bool subkeys) const {
   auto at = locate(key);
   if (!at) return std::unexpected(at.error());
   if (!at->key) return fail(ErrorCode::kNotFound, at->path + ": no such key");
-  auto names = at->hive->subkeyNames(*at->key);
+  auto names = subkeys ? at->hive->subkeyNames(*at->key) : at->hive->valueNames(*at->key);
   if (!names) return std::unexpected(names.error());
   std::sort(names->begin(), names->end(), [](const std::string& a, const std::string& b) {
     return lowerAscii(a) < lowerAscii(b);
   });
   return *names;
+}
+
+Result<std::vector<std::string>> OfflineWindows::regSubkeys(std::string_view key) const {
+  return names(key, true);
 }
 
 Result<std::vector<std::string>> OfflineWindows::regValueNames(std::string_view key) const {
-  auto at = locate(key);
-  if (!at) return std::unexpected(at.error());
-  if (!at->key) return fail(ErrorCode::kNotFound, at->path + ": no such key");
-  auto names = at->hive->valueNames(*at->key);
-  if (!names) return std::unexpected(names.error());
-  std::sort(names->begin(), names->end(), [](const std::string& a, const std::string& b) {
-    return lowerAscii(a) < lowerAscii(b);
-  });
-  return *names;
+  return names(key, false);
 }
 
 Result<ServiceInfo> OfflineWindows::service(std::string_view name) const {
-  std::string key = serviceKey(name);
-  auto start = regValue(key, "Start");
-  if (!start) return std::unexpected(start.error());
-  ServiceInfo s;
-  s.name = std::string(name);
-  s.start_type = startTypeFromValue(start->number);
-  if (auto d = regValue(key, "DelayedAutostart"); d && d->number != 0) s.delayed_auto_start = true;
-  if (auto d = regValue(key, "DisplayName")) s.display_name = d->text;
-  if (auto p = regValue(key, "ImagePath")) s.image_path = p->text;
-  return s;  // state "": nothing runs on an offline disk
+  return serviceFromRegistry(*this, name);  // state "": nothing runs on an offline disk
 }
 
 Result<OsVersionInfo> OfflineWindows::osVersion() const {

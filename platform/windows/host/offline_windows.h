@@ -82,6 +82,8 @@ class OfflineWindows final : public Host, public WindowsApi {
   Result<std::shared_ptr<const RegfHive>> hive(const std::string& name) const;
   /// A key "HKLM\\SYSTEM\\CurrentControlSet\\..." in its hive file.
   Result<Located> locate(std::string_view key) const;
+  /// The names of a key's subkeys or values, sorted case-insensitively.
+  Result<std::vector<std::string>> names(std::string_view key, bool subkeys) const;
   /// A Windows path on the system drive as a path of the root, each component in the case
   /// the disk has it; kNotFound for another drive or a missing component.
   Result<std::string> mapPath(std::string_view windows_path) const;

@@ -237,6 +237,21 @@ Result<RegValue> fromRegistryData(const RegistryData& d) {
   return v;
 }
 
+Result<ServiceInfo> serviceFromRegistry(const WindowsApi& api, std::string_view name) {
+  std::string key = serviceKey(name);
+  auto start = api.regValue(key, "Start");
+  if (!start) return std::unexpected(start.error());
+  ServiceInfo s;
+  s.name = std::string(name);
+  s.start_type = startTypeFromValue(start->number);
+  if (auto d = api.regValue(key, "DelayedAutostart"); d && d->number != 0) {
+    s.delayed_auto_start = true;
+  }
+  if (auto d = api.regValue(key, "DisplayName")) s.display_name = d->text;
+  if (auto p = api.regValue(key, "ImagePath")) s.image_path = p->text;
+  return s;
+}
+
 std::string serviceKey(std::string_view name) {
   return "HKLM\\SYSTEM\\CurrentControlSet\\Services\\" + std::string(name);
 }

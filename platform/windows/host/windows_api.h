@@ -173,4 +173,8 @@ class WindowsApi {
   [[nodiscard]] virtual Result<DiskLayout> diskLayout(std::string_view drive) const = 0;
 };
 
+/// A service as its registry key describes it (Start, DelayedAutostart, DisplayName,
+/// ImagePath), without a state: kNotFound when it has no key or no Start value.
+Result<ServiceInfo> serviceFromRegistry(const WindowsApi& api, std::string_view name);
+
 }  // namespace guestprep::os_windows
