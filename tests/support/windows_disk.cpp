@@ -131,7 +131,8 @@ std::string samHive(const WindowsDiskOptions& o) {
   putLe(f, 82, 24, 2);
   keyAt(root, "SAM\\Domains\\Account").values = {value("F", 3, f)};
   // The account's RID is the type of its Names entry's default value.
-  keyAt(root, "SAM\\Domains\\Account\\Users\\Names\\Administrator").values = {value("", 0x1F4, "")};
+  keyAt(root, "SAM\\Domains\\Account\\Users\\Names\\" + o.admin_name).values = {
+      value("", 0x1F4, "")};
   // V: a table of (offset, length, unknown) entries from 0, data from 0xCC; the user name is
   // the second entry, the full name the third.
   std::string v(0xCC, '\0');
@@ -149,7 +150,7 @@ std::string samHive(const WindowsDiskOptions& o) {
     }
     return out;
   };
-  add(1, utf16("Administrator"));
+  add(1, utf16(o.admin_name));
   add(2, utf16(o.admin_full_name));
   keyAt(root, "SAM\\Domains\\Account\\Users\\000001F4").values = {value("V", 3, v)};
   return writeRegf(root, embedded("SAM")).bytes;

@@ -163,6 +163,18 @@ TEST_F(OfflineWindowsDisk, ADamagedHiveIsAnErrorNamingIt) {
   EXPECT_TRUE(facts.windows.version.ok()) << facts.windows.version.error;
 }
 
+TEST_F(OfflineWindowsDisk, ARenamedAdministratorIsFoundByItsRid) {
+  test::WindowsDiskOptions o;
+  o.admin_name = "ops";
+  o.admin_full_name = "Ops Team";
+  Facts facts = collect(o);
+  const WindowsPasswordFacts& pw = facts.windows.password;
+  EXPECT_EQ(pw.account, "ops");
+  EXPECT_NE(pw.account_source.find("RID 500"), std::string::npos) << pw.account_source;
+  ASSERT_TRUE(pw.full_name.ok()) << pw.full_name.error;
+  EXPECT_EQ(*pw.full_name.value, "Ops Team");
+}
+
 TEST_F(OfflineWindowsDisk, FixModeIsRefusedWithTheReason) {
   test::writeWindowsDisk(dir_);
   auto host = makeRootMutableHost(dir_.string());

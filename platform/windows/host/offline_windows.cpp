@@ -92,6 +92,7 @@ Result<RegistryData> valueOf(const RegfHive& hive, RegfHive::Key key, std::strin
 }
 
 constexpr std::string_view kOffline = "an offline disk";
+constexpr std::string_view kSamUsers = "SAM\\Domains\\Account\\Users";
 
 }  // namespace
 
@@ -275,11 +276,39 @@ Result<std::string> OfflineWindows::securityPolicyExport() const {
               "secedit: " + std::string(kOffline) + " cannot run commands");
 }
 
+Result<std::string> OfflineWindows::userField(std::uint32_t rid, int entry) const {
+  auto h = hive("SAM");
+  if (!h) return std::unexpected(h.error());
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "%08X", rid);
+  const std::string key = std::string(kSamUsers) + "\\" + hex;
+  const std::string where = (*h)->origin() + ": " + key;
+  auto user = (*h)->find((*h)->root(), key);
+  if (!user) return std::unexpected(user.error());
+  if (!*user) return fail(ErrorCode::kNotFound, where + ": no such account");
+  auto v = valueOf(**h, **user, "V", where);
+  if (!v) return std::unexpected(v.error());
+  // V: a table of (offset, length, unknown) entries, the user name second and the full name
+  // third, their data at 0xCC + offset, UTF-16LE.
+  if (v->data.size() < 0xCC) {
+    return fail(ErrorCode::kInvalidInput, where + ": its V value is too short (" +
+                                              std::to_string(v->data.size()) + " bytes)");
+  }
+  const auto at = static_cast<std::size_t>(entry) * 12;
+  std::uint64_t offset = readLe(v->data, at, 4);
+  std::uint64_t length = readLe(v->data, at + 4, 4);
+  if (0xCC + offset + length > v->data.size()) {
+    return fail(ErrorCode::kInvalidInput,
+                where + ": its V value's field " + std::to_string(entry) + " lies outside it");
+  }
+  return utf16Field(std::string_view(v->data).substr(0xCC + offset, length));
+}
+
 Result<std::string> OfflineWindows::userFullName(std::string_view account) const {
   auto h = hive("SAM");
   if (!h) return std::unexpected(h.error());
-  const std::string users = "SAM\\Domains\\Account\\Users";
-  auto named = (*h)->find((*h)->root(), users + "\\Names\\" + std::string(account));
+  const std::string names = std::string(kSamUsers) + "\\Names\\" + std::string(account);
+  auto named = (*h)->find((*h)->root(), names);
   if (!named) return std::unexpected(named.error());
   if (!*named) {
     return fail(ErrorCode::kNotFound,
@@ -289,30 +318,14 @@ Result<std::string> OfflineWindows::userFullName(std::string_view account) const
   auto rid = (*h)->value(**named, "");
   if (!rid) return std::unexpected(rid.error());
   if (!rid->exists) {
-    return fail(ErrorCode::kInvalidInput, (*h)->origin() + ": " + users + "\\Names\\" +
-                                              std::string(account) +
-                                              " has no default value (its RID)");
+    return fail(ErrorCode::kInvalidInput,
+                (*h)->origin() + ": " + names + " has no default value (its RID)");
   }
-  char hex[16];
-  std::snprintf(hex, sizeof hex, "%08X", rid->type);
-  const std::string where = (*h)->origin() + ": " + users + "\\" + hex;
-  auto user = (*h)->find((*h)->root(), users + "\\" + hex);
-  if (!user) return std::unexpected(user.error());
-  if (!*user) return fail(ErrorCode::kInvalidInput, where + ": no such key");
-  auto v = valueOf(**h, **user, "V", where);
-  if (!v) return std::unexpected(v.error());
-  // V: a table of (offset, length, unknown) entries; the full name is the third, its data at
-  // 0xCC + offset, UTF-16LE.
-  if (v->data.size() < 0xCC) {
-    return fail(ErrorCode::kInvalidInput, where + ": its V value is too short (" +
-                                              std::to_string(v->data.size()) + " bytes)");
-  }
-  std::uint64_t offset = readLe(v->data, 0x18, 4);
-  std::uint64_t length = readLe(v->data, 0x1C, 4);
-  if (0xCC + offset + length > v->data.size()) {
-    return fail(ErrorCode::kInvalidInput, where + ": its V value's full name lies outside it");
-  }
-  return utf16Field(std::string_view(v->data).substr(0xCC + offset, length));
+  return userField(rid->type, 2);
+}
+
+Result<std::string> OfflineWindows::builtinAdministrator() const {
+  return userField(500, 1);  // the built-in administrator is RID 500, whatever its name
 }
 
 Result<VolumeInfo> OfflineWindows::volumeInfo(std::string_view drive) const {

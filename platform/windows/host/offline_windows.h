@@ -66,6 +66,8 @@ class OfflineWindows final : public Host, public WindowsApi {
   [[nodiscard]] Result<std::string> securityPolicyExport() const override;
   /// From the SAM hive: the account's V value.
   [[nodiscard]] Result<std::string> userFullName(std::string_view account) const override;
+  /// From the SAM hive: the name in the V value of RID 500.
+  [[nodiscard]] Result<std::string> builtinAdministrator() const override;
   /// Space of the filesystem mounted at the root when it is the disk itself; the filesystem
   /// type is "NTFS" when the Windows directory is there (an offline root cannot tell more).
   [[nodiscard]] Result<VolumeInfo> volumeInfo(std::string_view drive) const override;
@@ -87,6 +89,8 @@ class OfflineWindows final : public Host, public WindowsApi {
   /// A Windows path on the system drive as a path of the root, each component in the case
   /// the disk has it; kNotFound for another drive or a missing component.
   Result<std::string> mapPath(std::string_view windows_path) const;
+  /// Field `entry` (1 user name, 2 full name) of the V value of the local account `rid`.
+  Result<std::string> userField(std::uint32_t rid, int entry) const;
   /// The drive letter the system was installed on ("C:"), from SystemRoot.
   std::string systemDrive() const;
 

@@ -165,6 +165,11 @@ class WindowsApi {
   /// A local account's full name (NetUserGetInfo), "" when it has none. kNotFound for no such
   /// account.
   [[nodiscard]] virtual Result<std::string> userFullName(std::string_view account) const = 0;
+  /// The name of the built-in administrator (RID 500), where the security policy export does
+  /// not say it (an offline disk's SAM); kUnsupported by default.
+  [[nodiscard]] virtual Result<std::string> builtinAdministrator() const {
+    return fail(ErrorCode::kUnsupported, "the security policy export names the administrator");
+  }
   /// File system and space of a volume ("C:").
   [[nodiscard]] virtual Result<VolumeInfo> volumeInfo(std::string_view drive) const = 0;
   /// Whether the volume's dirty bit is set (FSCTL_IS_VOLUME_DIRTY; needs an administrator).

@@ -107,6 +107,12 @@ void probePassword(const WindowsApi& api, WindowsFacts& facts) {
                      : Observed<int>::failed("neither NetUserModalsGet nor secedit said");
   }
   if (pw.account.empty()) {
+    if (auto admin = api.builtinAdministrator(); admin && !admin->empty()) {
+      pw.account = *admin;
+      pw.account_source = "the built-in administrator (RID 500) in the SAM hive";
+    }
+  }
+  if (pw.account.empty()) {
     pw.account = "Administrator";
     pw.account_source = "the built-in administrator's default name (not renamed as far as known)";
   }
