@@ -14,13 +14,13 @@ std::string toString(PortAccess a) { return nlohmann::json(a).get<std::string>()
 // Strict mapping: every field is required on input (the macros use j.at()).
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FirewallNote, source, text)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FirewallProduct, name, installed, enabled_at_boot, boot_evidence,
-                                   ssh_at_boot, notes)
+                                   boot_source, ssh_at_boot, notes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RuntimeRuleset, command, filtering, ssh, notes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ListenSocket, address, port, file)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SshListenSetting, source, address, port)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SshdFacts, installed, installed_evidence, enabled_at_boot,
-                                   boot_evidence, config_found, ports, listen, address_family,
-                                   address_family_source, problems, listening)
+                                   boot_evidence, boot_source, config_found, ports, listen,
+                                   address_family, address_family_source, problems, listening)
 
 void to_json(nlohmann::json& j, const FirewallFacts& f) {
   j = nlohmann::json{

@@ -30,7 +30,11 @@ struct FirewallProduct {
   std::string name;
   bool installed = false;
   bool enabled_at_boot = false;  ///< its service (or ufw's ENABLED=yes) starts it at boot
-  std::string boot_evidence;     ///< the link, script or setting that decided enabled_at_boot
+  /// The link or script that decided enabled_at_boot, or what is missing; when one line of a
+  /// file decided (ufw.conf's ENABLED=), that line as it reads ("ENABLED=no"), and the file and
+  /// line are in boot_source.
+  std::string boot_evidence;
+  SourceRef boot_source;  ///< the file and line that decided, when one line did
   PortAccess ssh_at_boot = PortAccess::kUnknown;  ///< what the persisted rules do to TCP 22
   std::vector<FirewallNote> notes;                ///< the config lines that decided ssh_at_boot
   bool operator==(const FirewallProduct&) const = default;
@@ -66,8 +70,9 @@ struct SshdFacts {
   bool installed = false;
   std::string installed_evidence;  ///< the binary and the unit/init script/upstart job found
   bool enabled_at_boot = false;
-  std::string boot_evidence;
-  bool config_found = false;             ///< /etc/ssh/sshd_config was read
+  std::string boot_evidence;  ///< as FirewallProduct's: a link or script, or an upstart stanza
+  SourceRef boot_source;      ///< the upstart job file and the stanza's line, when one decided
+  bool config_found = false;  ///< /etc/ssh/sshd_config was read
   std::vector<SshListenSetting> ports;   ///< global Port lines (none: the default 22)
   std::vector<SshListenSetting> listen;  ///< global ListenAddress lines (none: all)
   std::string address_family = "any";    ///< AddressFamily (first one wins)

@@ -15,6 +15,11 @@ std::vector<ParamSpec> firewallOffParams() {
   };
 }
 
+Evidence bootEvidence(const SourceRef& source, const std::string& what, const std::string& text) {
+  if (source.file.empty()) return {what, 0, text};
+  return {source.file, source.line, what.empty() ? text : text + " (" + what + ")"};
+}
+
 namespace {
 
 void addNotes(const std::vector<FirewallNote>& notes, std::vector<Evidence>& out,
@@ -31,11 +36,12 @@ Outcome evaluateFirewallOff(const Facts& facts, const Params& params) {
   std::string blocking, open, unknown;
   for (const FirewallProduct& p : fw.products) {
     if (!p.enabled_at_boot) {
-      out.evidence.push_back(
-          {p.boot_evidence, 0, p.name + " is installed but not enabled at boot"});
+      out.evidence.push_back(bootEvidence(p.boot_source, p.boot_evidence,
+                                          p.name + " is installed but not enabled at boot"));
       continue;
     }
-    out.evidence.push_back({p.boot_evidence, 0, p.name + " is enabled at boot"});
+    out.evidence.push_back(
+        bootEvidence(p.boot_source, p.boot_evidence, p.name + " is enabled at boot"));
     addNotes(p.notes, out.evidence, p.name);
     std::string& list = p.ssh_at_boot == PortAccess::kBlocked   ? blocking
                         : p.ssh_at_boot == PortAccess::kAllowed ? open

@@ -16,4 +16,9 @@ Outcome evaluateFirewallOff(const Facts& facts, const Params& params);
 std::vector<ParamSpec> sshdReachableParams();
 Outcome evaluateSshdReachable(const Facts& facts, const Params& params);
 
+/// The evidence of what decides a start at boot: the file and line when one line decided
+/// (`source`, with `what` saying what it reads: "ENABLED=no"), else the link or script `what`
+/// names.
+Evidence bootEvidence(const SourceRef& source, const std::string& what, const std::string& text);
+
 }  // namespace guestprep

@@ -33,7 +33,7 @@ Outcome evaluateSshdReachable(const Facts& facts, const Params& params) {
     out.message = "the OpenSSH server is not installed";
     return out;
   }
-  out.evidence.push_back({sshd.boot_evidence, 0, "start at boot"});
+  out.evidence.push_back(bootEvidence(sshd.boot_source, sshd.boot_evidence, "start at boot"));
   if (!sshd.enabled_at_boot) {
     out.status = Status::kFail;
     out.message = "sshd is installed but does not start at boot";

@@ -236,9 +236,13 @@ TEST_F(DebianRootChanged, UfwEnabledWithoutPort22FailsTheFirewall) {
   nlohmann::json fw = finding("L-FIREWALL");
   EXPECT_EQ(fw["status"], "fail") << fw.dump(2);
   EXPECT_NE(fw["message"].get<std::string>().find("ufw"), std::string::npos) << fw["message"];
-  // The boot evidence names the ufw.conf line ("/etc/ufw/ufw.conf:6 ENABLED=yes").
-  EXPECT_NE(fw["evidence"].dump().find("/etc/ufw/ufw.conf:6 ENABLED=yes"), std::string::npos)
-      << fw.dump(2);
+  // The boot evidence names the ufw.conf line: source /etc/ufw/ufw.conf, line 6, ENABLED=yes.
+  bool ufw_conf = false;
+  for (const auto& e : fw["evidence"]) {
+    ufw_conf = ufw_conf || (e["source"] == "/etc/ufw/ufw.conf" && e["line"] == 6 &&
+                            e["text"].get<std::string>().find("ENABLED=yes") != std::string::npos);
+  }
+  EXPECT_TRUE(ufw_conf) << fw.dump(2);
   // No user rule opens 22, so the DROP default decides.
   EXPECT_TRUE(hasEvidence(fw, "/etc/default/ufw", "DEFAULT_INPUT_POLICY=DROP")) << fw.dump(2);
   EXPECT_EQ(exit_code_, 1);

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "facts/common.h"
 #include "host/host.h"
 
 namespace guestprep::os_linux {
@@ -14,6 +15,7 @@ struct BootServiceState {
   bool installed = false;  ///< the unit file or init script exists
   bool enabled = false;    ///< it starts at boot
   std::string evidence;    ///< the link or file that decided it
+  SourceRef source;        ///< the file and line, when one line of a file decided (upstart)
 };
 
 /// True when the system boots with systemd (its /sbin/init is systemd).

@@ -174,7 +174,7 @@ class Reader {
 BootServiceState bootJob(const Host& host) {
   if (bootsWithSystemd(host)) return serviceState(host, "networking.service", "networking");
   if (host.exists("/etc/init/networking.conf")) {
-    BootServiceState st{true, true, "/etc/init/networking.conf (upstart job)"};
+    BootServiceState st{true, true, "/etc/init/networking.conf (upstart job)", {}};
     auto override_text = host.readFile("/etc/init/networking.override");
     if (override_text) {
       for (const LogicalLine& l : splitLogicalLines(*override_text, false)) {

@@ -25,7 +25,8 @@ void probeSshd(const Host& host, FirewallFacts& facts);
 struct UpstartJobState {
   bool installed = false;
   bool enabled = false;
-  std::string evidence;
+  std::string evidence;  ///< the stanza that decided ("start on", "manual"), or what is missing
+  SourceRef source;      ///< the file (and line) that decided
 };
 UpstartJobState upstartJobState(const Host& host, std::string_view job);
 

@@ -24,6 +24,7 @@ FirewallProduct product(std::string name, const BootServiceState& st) {
   p.installed = st.installed;
   p.enabled_at_boot = st.enabled;
   p.boot_evidence = st.evidence;
+  p.boot_source = st.source;
   return p;
 }
 
@@ -187,8 +188,8 @@ void probeUfw(const Host& host, FirewallFacts& facts) {
   record(vars.problems, conf, facts);
   const ShellVar* enabled = vars.find("ENABLED");
   p.enabled_at_boot = enabled && isYes(enabled->value);
-  p.boot_evidence = conf + ":" + std::to_string(enabled ? enabled->line : 0) +
-                    " ENABLED=" + (enabled ? enabled->value : "(not set: no)");
+  p.boot_evidence = "ENABLED=" + (enabled ? enabled->value : "(not set: no)");
+  p.boot_source = {conf, enabled ? enabled->line : 0};
   // DEFAULT_INPUT_POLICY in /etc/default/ufw applies to what no user rule matches.
   PortAccess fallback = PortAccess::kBlocked;
   std::string policy_note = "/etc/default/ufw: DEFAULT_INPUT_POLICY not set (DROP)";

@@ -61,7 +61,7 @@ void sshdEnabled(const Host& host, SshdFacts& sshd) {
   } else {
     UpstartJobState job = upstartJobState(host, "ssh");
     if (job.installed) {
-      states.push_back({true, job.enabled, job.evidence});
+      states.push_back({true, job.enabled, job.evidence, job.source});
     } else {
       states.push_back(sysvServiceState(host, "sshd"));
       states.push_back(sysvServiceState(host, "ssh"));
@@ -71,12 +71,17 @@ void sshdEnabled(const Host& host, SshdFacts& sshd) {
     if (st.enabled) {
       sshd.enabled_at_boot = true;
       sshd.boot_evidence = st.evidence;
+      sshd.boot_source = st.source;
       return;
     }
   }
   std::string why;
+  int installed = 0;
   for (const auto& st : states) {
-    if (st.installed) why += (why.empty() ? "" : "; ") + st.evidence;
+    if (!st.installed) continue;
+    // The file and line are the evidence's only when one service decided.
+    sshd.boot_source = ++installed == 1 ? st.source : SourceRef{};
+    why += (why.empty() ? "" : "; ") + st.evidence;
   }
   sshd.boot_evidence = why.empty() ? "no sshd unit, init script or upstart job" : why;
 }
@@ -205,14 +210,15 @@ UpstartJobState upstartJobState(const Host& host, std::string_view job) {
   if (auto ov = host.readFile(override_path)) {
     for (const LogicalLine& ll : splitLogicalLines(*ov, false)) {
       if (trim(ll.text) == "manual") {
-        st.evidence = override_path + ":" + std::to_string(ll.number) + " manual";
+        st.evidence = "manual";
+        st.source = {override_path, ll.number};
         return st;
       }
     }
   }
   st.enabled = start_on && !manual;
-  st.evidence = st.enabled ? conf + ":" + std::to_string(start_line) + " start on"
-                           : conf + (manual ? " has a manual stanza" : " has no start on stanza");
+  st.evidence = st.enabled ? "start on" : manual ? "has a manual stanza" : "has no start on stanza";
+  st.source = {conf, st.enabled ? start_line : 0};
   return st;
 }
 

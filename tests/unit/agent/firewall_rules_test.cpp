@@ -216,3 +216,22 @@ TEST(FirewallFactsJson, RoundTripsExactly) {
 
 }  // namespace
 }  // namespace guestprep
+
+namespace guestprep {
+namespace {
+
+// The line that decided a start at boot is the evidence's source and line, not part of its text.
+TEST(FirewallBootEvidence, FileAndLineWhenOneLineDecided) {
+  Evidence e = bootEvidence({"/etc/ufw/ufw.conf", 6}, "ENABLED=yes", "ufw is enabled at boot");
+  EXPECT_EQ(e.source, "/etc/ufw/ufw.conf");
+  EXPECT_EQ(e.line, 6);
+  EXPECT_EQ(e.text, "ufw is enabled at boot (ENABLED=yes)");
+  Evidence link =
+      bootEvidence({}, "/etc/systemd/system/multi-user.target.wants/sshd.service", "start at boot");
+  EXPECT_EQ(link.source, "/etc/systemd/system/multi-user.target.wants/sshd.service");
+  EXPECT_EQ(link.line, 0);
+  EXPECT_EQ(link.text, "start at boot");
+}
+
+}  // namespace
+}  // namespace guestprep

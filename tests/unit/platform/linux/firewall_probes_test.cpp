@@ -100,6 +100,8 @@ TEST(FirewallProbe, UfwEnabledFlagAndUserRules) {
   const FirewallProduct* p = find(f, "ufw");
   ASSERT_NE(p, nullptr);
   EXPECT_TRUE(p->enabled_at_boot);
+  EXPECT_EQ(p->boot_evidence, "ENABLED=yes");
+  EXPECT_EQ(p->boot_source, (SourceRef{"/etc/ufw/ufw.conf", 1}));
   EXPECT_EQ(p->ssh_at_boot, PortAccess::kAllowed);
   EXPECT_EQ(p->notes[0].source, (SourceRef{"/etc/ufw/user.rules", 4}));
 }
@@ -195,7 +197,8 @@ TEST(SshdProbe, UpstartJobAndPortInsideMatch) {
   probeSshd(h, f);
   EXPECT_TRUE(f.sshd.installed);
   EXPECT_TRUE(f.sshd.enabled_at_boot) << f.sshd.boot_evidence;
-  EXPECT_EQ(f.sshd.boot_evidence, "/etc/init/ssh.conf:2 start on");
+  EXPECT_EQ(f.sshd.boot_evidence, "start on");
+  EXPECT_EQ(f.sshd.boot_source, (SourceRef{"/etc/init/ssh.conf", 2}));
   EXPECT_TRUE(f.sshd.ports.empty());
   ASSERT_EQ(f.sshd.problems.size(), 1u);
   EXPECT_EQ(f.sshd.problems[0].line, 2);
