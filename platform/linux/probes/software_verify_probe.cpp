@@ -8,7 +8,9 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
+#include "host/md5_lanes.h"
 #include "parsers/software_dpkg.h"
 #include "parsers/software_rpm.h"
 #include "parsers/text.h"
@@ -27,7 +29,7 @@ const std::vector<std::string> kGrubMenu = {"/boot/grub/menu.lst"};
 constexpr int kMaxFiles = 200000;
 constexpr std::uint64_t kMaxBytes = 2ULL << 30;
 constexpr std::size_t kMaxFileSize = 1ULL << 30;
-// The comparison hashes on several threads (MD5 is the floor: one core hashes about 500 MB/s),
+// The comparison hashes on several threads, each many files at once (md5Many),
 // with at most this many bytes of file content in memory at once.
 constexpr unsigned kMaxHashThreads = 8;
 constexpr std::uint64_t kInFlightBytes = 128ULL << 20;
@@ -121,41 +123,59 @@ DpkgRecords readDpkgRecords(const Host& host, std::string_view status_text, Soft
   return rec;
 }
 
-// Compares one file with dpkg's md5; a file that cannot be read adds to `problems`.
-FileVerification compareMd5(const Host& host, const DpkgRecords& rec, const std::string& path,
-                            const Record& r, bool describe_content,
-                            std::vector<ConfigProblem>& problems) {
-  FileVerification v{path, r.package, FileState::kOk, ""};
-  // A file diverted by another package is installed under the diversion's new name.
-  std::string actual = path;
+// The path a recorded file is installed under: a file diverted by another package is installed
+// under the diversion's new name.
+std::string installedPath(const DpkgRecords& rec, const std::string& path, const Record& r) {
   if (auto d = rec.diversions.find(path);
       d != rec.diversions.end() && d->second.package != r.package) {
-    actual = d->second.to;
+    return d->second.to;
   }
+  return path;
+}
+
+// The content of `actual` to compare; nullopt, with `v` saying why (missing, unreadable), when
+// it cannot be read. An unreadable file also adds to `problems`.
+std::optional<std::string> readRecorded(const Host& host, const std::string& actual,
+                                        const Record& r, FileVerification& v,
+                                        std::vector<ConfigProblem>& problems) {
   auto content = host.readFile(actual, kMaxFileSize);
-  if (!content) {
-    if (content.error().code == ErrorCode::kNotFound) {
-      v.state = FileState::kMissing;
-      v.detail = "recorded by " + r.package + " but absent";
-    } else {
-      v.state = FileState::kUnreadable;
-      v.detail = content.error().message;
-      problems.push_back({actual, 0, content.error().message});
-    }
-    return v;
+  if (content) return std::move(*content);
+  if (content.error().code == ErrorCode::kNotFound) {
+    v.state = FileState::kMissing;
+    v.detail = "recorded by " + r.package + " but absent";
+  } else {
+    v.state = FileState::kUnreadable;
+    v.detail = content.error().message;
+    problems.push_back({actual, 0, content.error().message});
   }
-  std::string now = md5Hex(*content);
+  return std::nullopt;
+}
+
+// Judges `v` by the md5 `now` of the content read from `actual`; `describe` (the content) adds
+// its line count and first line to a changed file's detail.
+void judgeMd5(FileVerification& v, const Record& r, const std::string& actual,
+              const std::string& now, const std::string* describe) {
   if (now == r.md5) {
+    v.state = FileState::kOk;
     v.detail = "md5 " + now + " as recorded by " + r.package;
-    return v;
+    return;
   }
   v.state = FileState::kChanged;
   v.detail = "md5 " + now + ", " + r.package + " recorded " + r.md5;
-  if (actual != path) v.detail += " (diverted to " + actual + ")";
-  if (describe_content) {
-    v.detail += "; now " + std::to_string(lineCount(*content)) + " line(s), first: '" +
-                firstLine(*content) + "'";
+  if (actual != v.path) v.detail += " (diverted to " + actual + ")";
+  if (describe) {
+    v.detail += "; now " + std::to_string(lineCount(*describe)) + " line(s), first: '" +
+                firstLine(*describe) + "'";
   }
+}
+
+// Compares one file with dpkg's md5; a file that cannot be read adds to `problems`.
+FileVerification compareMd5(const Host& host, const DpkgRecords& rec, const std::string& path,
+                            const Record& r, std::vector<ConfigProblem>& problems) {
+  FileVerification v{path, r.package, FileState::kOk, ""};
+  std::string actual = installedPath(rec, path, r);
+  auto content = readRecorded(host, actual, r, v, problems);
+  if (content) judgeMd5(v, r, actual, md5Hex(*content), &*content);
   return v;
 }
 
@@ -182,7 +202,7 @@ PackageVerification verifyDpkgFiles(const Host& host, const DpkgRecords& rec,
     }
     ++out.total;
     ++out.checked;
-    files.push_back(compareMd5(host, rec, path, *r, true, facts.problems));
+    files.push_back(compareMd5(host, rec, path, *r, facts.problems));
   }
   out.files = Files::of(std::move(files));
   return out;
@@ -197,6 +217,14 @@ class ByteBudget {
     want = std::min(want, total_);
     std::unique_lock lock(mutex_);
     freed_.wait(lock, [&] { return free_ >= want; });
+    free_ -= want;
+    return want;
+  }
+  // acquire() without waiting: nullopt when the bytes are not free now.
+  std::optional<std::uint64_t> tryAcquire(std::uint64_t want) {
+    want = std::min(want, total_);
+    std::lock_guard lock(mutex_);
+    if (free_ < want) return std::nullopt;
     free_ -= want;
     return want;
   }
@@ -238,21 +266,65 @@ PackageVerification verifyDpkgSysdirs(const Host& host, const DpkgRecords& rec,
   std::vector<std::vector<ConfigProblem>> problems(n);
   std::atomic<std::size_t> next{0};
   ByteBudget budget(kInFlightBytes);
+  // Each thread hashes a file per lane of its vector registers (md5Stream): a lane whose file
+  // is hashed reads the next one, while the budget of bytes in memory allows.
   auto work = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-      const auto& [path, r] = rec.sysdir_files[i];
-      std::uint64_t lease = budget.acquire(sizes[i]);
-      FileVerification v{path, r.package, FileState::kUnreadable, ""};
-      try {
-        v = compareMd5(host, rec, path, r, false, problems[i]);
-      } catch (const std::exception& e) {
-        // Out of memory for one large file, say: that file is unreadable, the others go on.
-        v.detail = e.what();
-        problems[i].push_back({path, 0, e.what()});
+    struct InFlight {
+      std::string actual;
+      std::string content;
+      std::uint64_t lease = 0;
+    };
+    std::unordered_map<std::size_t, InFlight> in_flight;
+    std::uint64_t held = 0;
+    std::optional<std::size_t> pending;  // taken from `next`, waiting for its share of bytes
+    auto source = [&](Md5Job& job) {
+      for (;;) {
+        if (!pending) {
+          std::size_t i = next.fetch_add(1);
+          if (i >= n) return Md5Next::kEnd;
+          pending = i;
+        }
+        const std::size_t i = *pending;
+        std::uint64_t lease = 0;
+        if (held == 0) {
+          lease = budget.acquire(sizes[i]);  // holding nothing, waiting cannot deadlock
+        } else if (auto l = budget.tryAcquire(sizes[i])) {
+          lease = *l;
+        } else {
+          return Md5Next::kWait;
+        }
+        pending.reset();
+        const auto& [path, r] = rec.sysdir_files[i];
+        FileVerification v{path, r.package, FileState::kUnreadable, ""};
+        InFlight f{installedPath(rec, path, r), {}, lease};
+        try {
+          if (auto c = readRecorded(host, f.actual, r, v, problems[i])) {
+            f.content = std::move(*c);
+            held += lease;
+            InFlight& slot = in_flight[i] = std::move(f);
+            job = {i, slot.content};
+            return Md5Next::kMessage;
+          }
+        } catch (const std::exception& e) {
+          // Out of memory for one large file, say: that file is unreadable, the others go on.
+          v.detail = e.what();
+          problems[i].push_back({path, 0, e.what()});
+        }
+        budget.release(lease);
+        bad[i] = std::move(v);
       }
-      budget.release(lease);
+    };
+    auto done = [&](std::size_t i, const Md5Digest& digest) {
+      auto it = in_flight.find(i);
+      const auto& [path, r] = rec.sysdir_files[i];
+      FileVerification v{path, r.package, FileState::kOk, ""};
+      judgeMd5(v, r, it->second.actual, md5ToHex(digest), nullptr);
       if (v.state != FileState::kOk) bad[i] = std::move(v);
-    }
+      held -= it->second.lease;
+      budget.release(it->second.lease);
+      in_flight.erase(it);
+    };
+    md5Stream(source, done);
   };
   unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1U, kMaxHashThreads);
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(n, 1)));
