@@ -2,6 +2,8 @@
 // and decide the verdict.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "facts/facts.h"
@@ -51,5 +53,15 @@ CollectOptions collectOptionsFor(const Policy& policy);
 
 /// Collects Facts through the host: implemented by the platform (platform/<os>/probes).
 Facts collectFacts(const Host& host, const CollectOptions& options = {});
+
+/// Where collectFacts keeps results computed from a file's content, by the content's hash
+/// (the initramfs listing): `enabled` false keeps none, not even for this process; `directory`
+/// keeps them across runs (none: in memory for this process only). Implemented by the platform;
+/// a platform with no such result ignores it.
+void configureResultCache(bool enabled, const std::optional<std::string>& directory);
+
+/// The platform's default directory for configureResultCache: $GUESTPREP_CACHE_DIR when set
+/// (empty: none), else /var/cache/guestprep for root, else the user's cache directory.
+std::optional<std::string> defaultResultCacheDirectory();
 
 }  // namespace guestprep

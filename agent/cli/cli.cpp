@@ -125,6 +125,17 @@ int runCli(int argc, char** argv) {
   app.footer(kExitCodesHelp);
   int verbosity = 0;
   app.add_flag("-v,--verbose", verbosity, "More log output on stderr (-vv for debug)");
+  // Accepted before or after the subcommand: subcommands pass what they do not know up here.
+  app.fallthrough();
+  std::string cache_dir;
+  bool no_cache = false;
+  auto* cache_dir_opt = app.add_option(
+      "--cache-dir", cache_dir,
+      "Keep results computed from file content (the initramfs listing), by its hash, in DIR "
+      "(default: $GUESTPREP_CACHE_DIR, else /var/cache/guestprep as root, else "
+      "~/.cache/guestprep)");
+  app.add_flag("--no-cache", no_cache, "Keep no such results, not even for this run")
+      ->excludes(cache_dir_opt);
 
   AuditArgs audit;
   auto* audit_cmd = app.add_subcommand(
@@ -178,6 +189,8 @@ int runCli(int argc, char** argv) {
   }
 
   setupLogging(verbosity);
+  configureResultCache(!no_cache, cache_dir.empty() ? defaultResultCacheDirectory()
+                                                    : std::optional<std::string>(cache_dir));
   try {
     if (*audit_cmd) return runAudit(audit, verbosity);
     if (*facts_cmd) return runFacts(facts_root, facts_output);

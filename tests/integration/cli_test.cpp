@@ -1,8 +1,12 @@
 // The command line as a user meets it: help, version, exit codes, policy commands, bad input.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+
+#include <nlohmann/json.hpp>
 
 #include "host/posix_fs.h"
 #include "support/run_binary.h"
@@ -134,7 +138,8 @@ namespace {
 TEST(Cli, ColourOnlyOnATerminalAndNeverWithNoColor) {
   auto have_script = os_linux::runCommand({"script", "--version"}, std::chrono::seconds(10));
   if (!have_script || have_script->exit_code != 0) GTEST_SKIP() << "script(1) is not installed";
-  std::string cmd = std::string(GUESTPREP_BINARY) + " audit --root " + fixtureRoot("rhel6");
+  std::string cmd = "GUESTPREP_CACHE_DIR=" + testCacheDir() + " " + GUESTPREP_BINARY +
+                    " audit --root " + fixtureRoot("rhel6");
   auto tty = os_linux::runCommand({"script", "-qec", "env -u NO_COLOR " + cmd, "/dev/null"},
                                   std::chrono::seconds(60));
   ASSERT_TRUE(tty) << tty.error().message;
@@ -208,6 +213,61 @@ TEST(Cli, OfflineWindowsDiskIsAuditedWithTheWindowsPolicy) {
   EXPECT_NE(fix.err.find("holds a Windows system"), std::string::npos) << fix.err;
   std::filesystem::remove_all(dir);
   std::filesystem::remove(facts_file);
+}
+
+}  // namespace
+}  // namespace guestprep::testing
+
+namespace guestprep::testing {
+namespace {
+
+// The result cache from the command line: --cache-dir keeps the initramfs listing of the root's
+// default kernel, a second audit gives the same report from it, --no-cache keeps nothing, and
+// the two options together are a usage error.
+TEST(Cli, CacheDirKeepsTheInitramfsListingAndNoCacheKeepsNothing) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / "guestprep-cli-cache";
+  fs::remove_all(dir);
+  const std::string root = fixtureRoot("rhel7");
+  CommandResult first =
+      runGuestprep({"--cache-dir", dir.string(), "audit", "--root", root, "--format", "json"});
+  ASSERT_LE(first.exit_code, 1) << first.err;
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir / "initramfs-listing-v1")) {
+    ++entries;
+  }
+  EXPECT_EQ(entries, 1U);
+  // After the subcommand too; the listing now comes from the cache (debug log says so).
+  CommandResult second = runGuestprep(
+      {"audit", "--root", root, "--format", "json", "--cache-dir", dir.string(), "-vv"});
+  EXPECT_EQ(second.exit_code, first.exit_code);
+  EXPECT_NE(second.err.find("from the cache"), std::string::npos) << second.err;
+  // The same findings and verdict (the report's time differs between runs).
+  auto a = nlohmann::json::parse(first.out);
+  auto b = nlohmann::json::parse(second.out);
+  EXPECT_EQ(b["findings"], a["findings"]);
+  EXPECT_EQ(b["verdict"], a["verdict"]);
+  EXPECT_FALSE(a["findings"].empty());
+
+  const fs::path none = fs::path(::testing::TempDir()) / "guestprep-cli-nocache";
+  fs::remove_all(none);
+  const char* before = std::getenv("GUESTPREP_CACHE_DIR");
+  const std::optional<std::string> saved =
+      before ? std::optional<std::string>(before) : std::nullopt;
+  ::setenv("GUESTPREP_CACHE_DIR", none.c_str(), 1);
+  CommandResult off = runGuestprep({"--no-cache", "audit", "--root", root, "-vv"});
+  if (saved) {
+    ::setenv("GUESTPREP_CACHE_DIR", saved->c_str(), 1);
+  } else {
+    ::unsetenv("GUESTPREP_CACHE_DIR");
+  }
+  EXPECT_LE(off.exit_code, 1) << off.err;
+  EXPECT_FALSE(fs::exists(none));
+  EXPECT_EQ(off.err.find("from the cache"), std::string::npos);
+  EXPECT_EQ(
+      runGuestprep({"--no-cache", "--cache-dir", dir.string(), "audit", "--root", root}).exit_code,
+      2);
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -123,9 +123,9 @@ TEST_F(FixCli, FixIsVerifiedRolledBackAndIdempotent) {
 int fixKilledAt(const std::string& root, const std::string& only, int step) {
   auto r = os_linux::runCommand(
       {"sh", "-c",
-       "GUESTPREP_TEST_CRASH_AT_STEP=\"$0\" \"$1\" fix --root \"$2\" --yes --only \"$3\" "
-       ">/dev/null 2>&1; echo $?",
-       std::to_string(step), GUESTPREP_BINARY, root, only},
+       "GUESTPREP_TEST_CRASH_AT_STEP=\"$0\" GUESTPREP_CACHE_DIR=\"$4\" \"$1\" fix --root \"$2\" "
+       "--yes --only \"$3\" >/dev/null 2>&1; echo $?",
+       std::to_string(step), GUESTPREP_BINARY, root, only, testCacheDir()},
       std::chrono::seconds(120));
   EXPECT_TRUE(r);
   return r ? std::stoi(r->out) : -1;

@@ -46,6 +46,7 @@ fi
 cat > "$work/upper/tmp/inner.sh" <<'INNER'
 set -u
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin LD_LIBRARY_PATH=/tmp/libs
+unset GUESTPREP_CACHE_DIR  # the installed program's default: /var/cache/guestprep as root
 fail=0
 check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1 ($2)"; fail=1; fi; }
 journal=/var/lib/guestprep/journal/20260101T000000Z-test
@@ -57,6 +58,7 @@ check "--version" 'guestprep --version | grep -qx "guestprep ${VERSION%-*}"'
 guestprep audit --root / > /tmp/audit.txt 2> /tmp/audit.err
 rc=$?
 check "audit --root / exits 0 or 1 (got $rc)" '[ $rc -le 1 ] && [ -s /tmp/audit.txt ]'
+check "audit kept the initramfs listing in /var/cache/guestprep (0700)" '[ "$(stat -c %a /var/cache/guestprep)" = 700 ] && [ -n "$(ls /var/cache/guestprep/initramfs-listing-v1)" ]'
 head -n1 /tmp/audit.txt
 check "policies" '[ -f /usr/share/guestprep/policies/aliyun-ecs-linux.yaml ]'
 check "policy validates" 'guestprep policy validate /usr/share/guestprep/policies/aliyun-ecs-linux.yaml >/dev/null'
@@ -91,6 +93,7 @@ check "upgrade keeps the changed conffile" 'grep -q "changed by the administrato
 dpkg -r guestprep > /tmp/dpkg3.log 2>&1 || { cat /tmp/dpkg3.log; exit 1; }
 check "removed" '! [ -e /usr/sbin/guestprep ] && ! [ -e /usr/lib/systemd/system/guestprep.service ]'
 check "remove keeps the journal" '[ -f "$journal/manifest.json" ]'
+check "remove deletes /var/cache/guestprep" '! [ -e /var/cache/guestprep ]'
 check "remove keeps the conffile" '[ -f "$conf" ] && dpkg-query -W -f="\${Status}" guestprep | grep -q config-files'
 
 dpkg -P guestprep > /tmp/dpkg4.log 2>&1 || { cat /tmp/dpkg4.log; exit 1; }

@@ -66,7 +66,9 @@ r -U --nodeps "$m/tmp/guestprep-upgrade.rpm" || exit 1
 check "upgraded" '[ "$(r -q --qf "%{RELEASE}" guestprep)" = "$(rpm -qp --qf "%{RELEASE}" "$m/tmp/guestprep-upgrade.rpm")" ]'
 check "upgrade keeps the journal" '[ -f "$journal/manifest.json" ]'
 check "upgrade keeps the changed config" 'grep -q "changed by the administrator" "$m/etc/guestprep/guestprep.yaml"'
+mkdir -p "$m/var/cache/guestprep/initramfs-listing-v1" && echo x > "$m/var/cache/guestprep/initramfs-listing-v1/k"
 r -e --nodeps guestprep || exit 1
+check "erase deletes /var/cache/guestprep" '! [ -e "$m/var/cache/guestprep" ]'
 check "erased" '! [ -e "$m/usr/sbin/guestprep" ]'
 check "erase keeps the journal" '[ -f "$journal/manifest.json" ]'
 check "erase keeps the changed config as .rpmsave" '[ -f "$m/etc/guestprep/guestprep.yaml.rpmsave" ]'

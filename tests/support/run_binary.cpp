@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -12,8 +13,15 @@
 
 namespace guestprep::testing {
 
+std::string testCacheDir() {
+  if (const char* dir = std::getenv("GUESTPREP_CACHE_DIR")) return dir;
+  return ::testing::TempDir() + "/guestprep-test-cache";
+}
+
 CommandResult runGuestprep(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {GUESTPREP_BINARY};
+  // runCommand gives the child a clean environment: the cache directory is passed through env.
+  std::vector<std::string> argv = {"env", "GUESTPREP_CACHE_DIR=" + testCacheDir(),
+                                   GUESTPREP_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   auto r = os_linux::runCommand(argv, std::chrono::seconds(120));
   EXPECT_TRUE(r) << (r ? "" : r.error().message);

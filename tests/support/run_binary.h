@@ -10,8 +10,14 @@
 
 namespace guestprep::testing {
 
-/// Runs `guestprep ARGS...` (the binary built with the tests) with a generous timeout.
+/// Runs `guestprep ARGS...` (the binary built with the tests) with a generous timeout, in the
+/// clean environment of os_linux::runCommand plus GUESTPREP_CACHE_DIR=testCacheDir().
 CommandResult runGuestprep(const std::vector<std::string>& args);
+
+/// The result cache directory of the guestprep the tests run: $GUESTPREP_CACHE_DIR (ctest sets
+/// it to the build tree), else one under the test temporary directory; never the machine's
+/// /var/cache/guestprep.
+std::string testCacheDir();
 
 /// Runs an audit and returns the parsed JSON report; fails the test on unparsable output.
 nlohmann::json auditJson(const std::vector<std::string>& extra_args, int* exit_code = nullptr);

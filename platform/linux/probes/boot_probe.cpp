@@ -5,6 +5,10 @@
 #include <optional>
 #include <set>
 
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "host/result_cache.h"
 #include "parsers/boot_initramfs.h"
 #include "parsers/boot_menu.h"
 #include "parsers/boot_modules.h"
@@ -13,6 +17,39 @@
 #include "probes/probe_io.h"
 
 namespace guestprep::os_linux {
+
+namespace {
+
+// The listing is decompressed once per image content: later audits of the same image (the
+// daemon's, `fix`'s after its changes, the next run) take it from the result cache, by the
+// image's hash. A listing that stopped early is not kept: its error may not recur.
+constexpr std::string_view kListingKind = "initramfs-listing-v1";
+
+}  // namespace
+
+InitramfsListing listInitramfsCached(const std::string& image, const std::string& path) {
+  ResultCache& cache = ResultCache::process();
+  const std::string key = contentKey(image);
+  if (auto text = cache.get(kListingKind, key)) {
+    try {
+      auto j = nlohmann::json::parse(*text);
+      InitramfsListing cached;
+      cached.files = j.at("files").get<std::vector<std::string>>();
+      cached.segments = j.at("segments").get<std::vector<std::string>>();
+      spdlog::debug("initramfs {}: listing of {} entries from the cache ({})", path,
+                    cached.files.size(), key);
+      return cached;
+    } catch (const nlohmann::json::exception& e) {
+      spdlog::debug("initramfs {}: cached listing not used: {}", path, e.what());
+    }
+  }
+  InitramfsListing listing = listInitramfs(image);
+  if (listing.error.empty()) {
+    nlohmann::json j = {{"files", listing.files}, {"segments", listing.segments}};
+    cache.put(kListingKind, key, j.dump());
+  }
+  return listing;
+}
 
 namespace {
 
@@ -294,7 +331,7 @@ void probeInitramfs(const Host& host, const DefaultKernel& k, BootFacts& facts) 
     ir.error = "cannot read " + ir.path + ": " + data.error().message;
     return;
   }
-  InitramfsListing listing = listInitramfs(*data);
+  InitramfsListing listing = listInitramfsCached(*data, ir.path);
   ir.segments = std::move(listing.segments);
   ir.entries = listing.files.size();
   ir.error = std::move(listing.error);

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/version.h"
 #include "host/offline_windows.h"
+#include "host/result_cache.h"
 #include "probes/auth_probe.h"
 #include "probes/boot_probe.h"
 #include "probes/firewall_probes.h"
@@ -22,6 +23,18 @@
 #include "probes/windows_probes.h"
 
 namespace guestprep {
+
+void configureResultCache(bool enabled, const std::optional<std::string>& directory) {
+  std::optional<std::filesystem::path> dir;
+  if (directory) dir = *directory;
+  os_linux::ResultCache::process().configure(enabled, std::move(dir));
+}
+
+std::optional<std::string> defaultResultCacheDirectory() {
+  auto dir = os_linux::defaultCacheDirectory();
+  if (!dir) return std::nullopt;
+  return dir->string();
+}
 
 Facts collectFacts(const Host& host, const CollectOptions& options) {
   if (const auto* windows = dynamic_cast<const os_windows::OfflineWindows*>(&host)) {

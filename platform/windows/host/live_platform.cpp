@@ -15,6 +15,11 @@ const PlatformInfo& thisPlatform() {
   return kWindows;
 }
 
+// No Windows probe computes a result worth keeping across runs (the hives are read in
+// milliseconds), so there is no cache to configure.
+void configureResultCache(bool, const std::optional<std::string>&) {}
+std::optional<std::string> defaultResultCacheDirectory() { return std::nullopt; }
+
 Facts collectFacts(const Host& host, const CollectOptions& options) {
   Facts facts;
   if (const auto* offline = dynamic_cast<const os_windows::OfflineWindows*>(&host)) {
