@@ -18,7 +18,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 pkgs=(build-essential cmake ninja-build pkg-config
       libyaml-cpp-dev libspdlog-dev libfmt-dev libboost1.81-dev nlohmann-json3-dev libcli11-dev
-      libarchive-dev libssl-dev zlib1g-dev libpoco-dev
+      libarchive-dev libssl-dev zlib1g-dev libpoco-dev libxxhash-dev
       python3)  # renders guestprep(8) (packaging/gen-manpage.py)
 if [ "$want_tests" = 1 ]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema debootstrap
