@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -221,10 +222,16 @@ void ResultCache::writeEntry(const std::string& kind, const std::string& key,
   // Keep the newest kFilesPerKind entries of this kind.
   std::vector<std::pair<std::filesystem::file_time_type, std::filesystem::path>> entries;
   std::error_code ec;
+  const auto stale = std::filesystem::file_time_type::clock::now() - std::chrono::hours(1);
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-    if (e.path().filename().string().starts_with(".tmp-")) continue;
     auto t = e.last_write_time(ec);
-    if (!ec) entries.emplace_back(t, e.path());
+    if (ec) continue;
+    if (e.path().filename().string().starts_with(".tmp-")) {
+      // Left by a run that stopped while writing; one being written now is younger.
+      if (t < stale) std::filesystem::remove(e.path(), ec);
+      continue;
+    }
+    entries.emplace_back(t, e.path());
   }
   if (entries.size() <= kFilesPerKind) return;
   std::sort(entries.begin(), entries.end(),

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 
 #include "boot_test_images.h"
@@ -133,12 +134,25 @@ TEST_F(ResultCacheTest, ADirectoryItCannotTrustIsNotUsed) {
 TEST_F(ResultCacheTest, KeepsTheNewestEntriesOfAKindAndRefusesUnsafeNames) {
   ResultCache c;
   c.configure(true, dir_);
+  c.put("kind", "first", "v");
+  fs::last_write_time(dir_ / "kind" / "first",
+                      fs::file_time_type::clock::now() - std::chrono::minutes(10));
+  // What a run stopped while writing left behind: an old one goes, a fresh one stays.
+  spit(dir_ / "kind" / ".tmp-old123", "partial");
+  spit(dir_ / "kind" / ".tmp-new456", "partial");
+  fs::last_write_time(dir_ / "kind" / ".tmp-old123",
+                      fs::file_time_type::clock::now() - std::chrono::hours(2));
   for (std::size_t i = 0; i < ResultCache::kFilesPerKind + 3; ++i) {
     c.put("kind", "key-" + std::to_string(i), "v" + std::to_string(i));
   }
   std::size_t files = 0;
-  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir_ / "kind")) ++files;
+  for (const auto& e : fs::directory_iterator(dir_ / "kind")) {
+    files += e.path().filename().string().starts_with(".tmp-") ? 0 : 1;
+  }
   EXPECT_EQ(files, ResultCache::kFilesPerKind);
+  EXPECT_FALSE(fs::exists(dir_ / "kind" / "first")) << "the oldest entry goes first";
+  EXPECT_FALSE(fs::exists(dir_ / "kind" / ".tmp-old123"));
+  EXPECT_TRUE(fs::exists(dir_ / "kind" / ".tmp-new456"));
   for (const char* bad : {"../escape", "a/b", "", "UPPER", "-dash"}) {
     c.put(bad, "key", "v");
     c.put("kind", bad, "v");
