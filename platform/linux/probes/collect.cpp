@@ -49,6 +49,27 @@ Facts collectFacts(const Host& host, const CollectOptions& options) {
   facts.host = host.describe();
   facts.runtime = host.hasRuntimeState();
 
+  // The boot probe (mostly decompressing the default kernel's initramfs, unless the result cache
+  // has its listing) shares nothing with the other probes: it runs on a thread of its own from
+  // the start, beside all of them, the package verification (itself on several threads)
+  // included. Host reads are const and keep no state, so both sides may read at once.
+  BootFacts boot;
+  std::string boot_error;
+  bool boot_done = false;
+  long long boot_us = 0;
+  std::jthread boot_thread([&] {
+    auto start = std::chrono::steady_clock::now();
+    try {
+      os_linux::probeBoot(host, boot);
+      boot_done = true;
+    } catch (const std::exception& e) {
+      boot_error = e.what();
+    }
+    boot_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                  std::chrono::steady_clock::now() - start)
+                  .count();
+  });
+
   auto guarded = [&](const char* name, const std::function<void()>& probe) {
     auto start = std::chrono::steady_clock::now();
     try {
@@ -120,51 +141,30 @@ Facts collectFacts(const Host& host, const CollectOptions& options) {
     lx::probeSoftwareCloudInit(host, probed);
     sw = std::move(probed);
   });
-  // The two long probes share nothing: the package verification (MD5 of the system directories,
-  // itself on several threads) and the boot probe (mostly decompressing the default kernel's
-  // initramfs). The boot probe runs on a thread of its own meanwhile; Host reads are const and
-  // keep no state, so both may read at once.
-  facts.boot.kernel.error = "not collected: the boot probe did not run";
-  BootFacts boot;
-  std::string boot_error;
-  bool boot_done = false;
-  long long boot_us = 0;
-  {
-    std::jthread boot_thread([&] {
-      auto start = std::chrono::steady_clock::now();
-      try {
-        lx::probeBoot(host, boot);
-        boot_done = true;
-      } catch (const std::exception& e) {
-        boot_error = e.what();
-      }
-      boot_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now() - start)
-                    .count();
-    });
-    guarded("software-verification", [&] {
-      SoftwareFacts probed = sw;
-      lx::probeSoftwareVerification(host, probed, options.verify_system_dirs);
-      if (!options.verify_system_dirs) {
-        probed.sysdirs.files.error = "not collected: no rule of the policy verifies system files";
-      }
-      sw = std::move(probed);
-    });
-  }  // the boot probe has finished
-  // Boot: the kernel stays "not collected" (an error finding) unless the probe completed.
-  if (boot_done) {
-    spdlog::debug("probe boot took {} us (beside the verification)", boot_us);
-    facts.boot = std::move(boot);
-  } else {
-    spdlog::warn("probe boot failed: {}; ignoring", boot_error);
-    facts.network.problems.push_back(ConfigProblem{"probe boot", 0, "probe failed: " + boot_error});
-  }
+  guarded("software-verification", [&] {
+    SoftwareFacts probed = sw;
+    lx::probeSoftwareVerification(host, probed, options.verify_system_dirs);
+    if (!options.verify_system_dirs) {
+      probed.sysdirs.files.error = "not collected: no rule of the policy verifies system files";
+    }
+    sw = std::move(probed);
+  });
   // Firewall and sshd: runtime facts say why they are missing until their probes fill them.
   auto& fw = facts.firewall;
   fw.runtime.error = fw.sshd.listening.error = "not collected: the firewall probes did not run";
   guarded("firewall", [&] { lx::probeFirewallProducts(host, fw); });
   guarded("firewall-runtime", [&] { lx::probeFirewallRuntime(host, fw); });
   guarded("sshd", [&] { lx::probeSshd(host, fw); });
+  boot_thread.join();
+  // Boot: the kernel stays "not collected" (an error finding) unless the probe completed.
+  facts.boot.kernel.error = "not collected: the boot probe did not run";
+  if (boot_done) {
+    spdlog::debug("probe boot took {} us (beside the other probes)", boot_us);
+    facts.boot = std::move(boot);
+  } else {
+    spdlog::warn("probe boot failed: {}; ignoring", boot_error);
+    facts.network.problems.push_back(ConfigProblem{"probe boot", 0, "probe failed: " + boot_error});
+  }
   return facts;
 }
 
