@@ -28,9 +28,16 @@ bool parseHex8(std::string_view s, std::size_t& out) {
 }
 
 std::string normalise(std::string_view name) {
-  while (name.starts_with("./")) name.remove_prefix(2);
-  while (name.starts_with("/")) name.remove_prefix(1);
-  return std::string(name);
+  // "./", "/" and mixes of them ("/./", ".//") before the path.
+  while (true) {
+    if (name.starts_with("./")) {
+      name.remove_prefix(2);
+    } else if (name.starts_with("/")) {
+      name.remove_prefix(1);
+    } else {
+      return std::string(name);
+    }
+  }
 }
 
 void addFile(InitramfsListing& out, std::string_view name) {

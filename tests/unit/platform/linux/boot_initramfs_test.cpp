@@ -88,3 +88,57 @@ TEST(BootInitramfs, DamagedImagesAreErrorsNotCrashes) {
 
 }  // namespace
 }  // namespace guestprep::os_linux
+
+namespace guestprep::os_linux {
+namespace {
+
+// A newc archive of `count` files of pseudo-random sizes up to `max_size` (several MB in all, so
+// that the zstd reader's 1 MB pieces end inside headers, names and data alike).
+std::string manyFiles(std::size_t count, std::size_t max_size) {
+  std::vector<std::pair<std::string, std::string>> files;
+  std::uint32_t x = 12345;
+  for (std::size_t i = 0; i < count; ++i) {
+    x = x * 1103515245 + 12345;
+    std::string name = "usr/lib/modules/6.1.0/kernel/drivers/m" + std::to_string(i) +
+                       std::string(x % 7, 'n') + ".ko";
+    files.emplace_back(name, std::string((x >> 8) % max_size, static_cast<char>('a' + i % 26)));
+  }
+  return newc(files);
+}
+
+TEST(BootInitramfsZstd, PiecesCutAnywhereListAsTheWholeArchive) {
+  const std::string plain = manyFiles(900, 20000);
+  ASSERT_GT(plain.size(), 4U << 20);
+  InitramfsListing whole = listInitramfs(plain);
+  ASSERT_EQ(whole.error, "");
+  ASSERT_EQ(whole.files.size(), 900U);
+  InitramfsListing z = listInitramfs(compress(plain, "zstd"));
+  EXPECT_EQ(z.error, "");
+  EXPECT_EQ(z.segments, std::vector<std::string>{"zstd+cpio"});
+  EXPECT_EQ(z.files, whole.files);
+  // Two frames, the first ending in the middle of an entry's name.
+  const std::size_t cut = plain.find("m451") + 2;
+  InitramfsListing two =
+      listInitramfs(compress(plain.substr(0, cut), "zstd") + compress(plain.substr(cut), "zstd"));
+  EXPECT_EQ(two.error, "");
+  EXPECT_EQ(two.files, whole.files);
+}
+
+TEST(BootInitramfsZstd, DamagedStreamsAreErrors) {
+  const std::string z = compress(manyFiles(300, 20000), "zstd");
+  std::string flipped = z;
+  flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x55);
+  for (const std::string& bad : {z.substr(0, z.size() / 2), flipped}) {
+    InitramfsListing l = listInitramfs(bad);
+    EXPECT_NE(l.error.find("cannot read the compressed archive"), std::string::npos) << l.error;
+  }
+}
+
+TEST(BootInitramfs, NamesLoseEveryLeadingDotSlashAndSlash) {
+  InitramfsListing l = listInitramfs(newc({{"/./lib/a.ko", "x"}, {".//./b", "y"}, {"./", ""}}));
+  EXPECT_EQ(l.error, "");
+  EXPECT_EQ(l.files, (std::vector<std::string>{"lib/a.ko", "b"}));
+}
+
+}  // namespace
+}  // namespace guestprep::os_linux
