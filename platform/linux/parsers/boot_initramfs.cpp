@@ -55,7 +55,8 @@ void addFile(InitramfsListing& out, std::string_view name) {
 // npos with `out.error` set.
 std::size_t walkNewc(std::string_view img, std::size_t pos, InitramfsListing& out) {
   while (true) {
-    if (img.size() - pos < kNewcHeader) {
+    // The previous entry's padding may run past the end of an image cut there.
+    if (pos > img.size() || img.size() - pos < kNewcHeader) {
       out.error = "cpio header cut short at offset " + std::to_string(pos);
       return std::string_view::npos;
     }
