@@ -20,22 +20,6 @@ namespace guestprep::os_linux {
 
 namespace {
 
-/// Closes a descriptor on every path out of a function.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  [[nodiscard]] int get() const { return fd_; }
-  [[nodiscard]] bool ok() const { return fd_ >= 0; }
-
- private:
-  int fd_;
-};
-
 std::string parentOf(const std::string& real) {
   auto slash = real.find_last_of('/');
   if (slash == std::string::npos || slash == 0) return "/";

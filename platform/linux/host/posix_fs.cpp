@@ -17,6 +17,10 @@
 
 namespace guestprep::os_linux {
 
+Fd::~Fd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
 Error errnoError(int err, const std::string& what) {
   ErrorCode code = ErrorCode::kIo;
   if (err == ENOENT || err == ENOTDIR) code = ErrorCode::kNotFound;

@@ -9,6 +9,20 @@
 
 namespace guestprep::os_linux {
 
+/// Closes a file descriptor on every path out of a function.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd();
+  [[nodiscard]] int get() const { return fd_; }
+  [[nodiscard]] bool ok() const { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
 /// Maps an errno from an operation on `what` to an Error.
 Error errnoError(int err, const std::string& what);
 

@@ -15,6 +15,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "host/posix_fs.h"
+
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -42,20 +44,6 @@ bool safeName(std::string_view s) {
            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
          });
 }
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 // Why `dir` may not hold the cache ("" when it may): it must be a real directory of this user
 // that nobody else can write to, since its content is trusted as guestprep's own results.
