@@ -29,7 +29,7 @@ const std::vector<std::string> kGrubMenu = {"/boot/grub/menu.lst"};
 constexpr int kMaxFiles = 200000;
 constexpr std::uint64_t kMaxBytes = 2ULL << 30;
 constexpr std::size_t kMaxFileSize = 1ULL << 30;
-// The comparison hashes on several threads, each many files at once (md5Many),
+// The comparison hashes on several threads, each many files at once (md5Stream),
 // with at most this many bytes of file content in memory at once.
 constexpr unsigned kMaxHashThreads = 8;
 constexpr std::uint64_t kInFlightBytes = 128ULL << 20;
