@@ -1,7 +1,7 @@
 // MD5 of many independent messages at once, one message per SIMD lane (RFC 1321).
 //
 // One MD5 is a chain of 64 dependent steps per block, so a core hashes one message at about
-// 500 MB/s however wide its vectors are. The package verification hashes thousands of files,
+// 0.5 to 1 GB/s however wide its vectors are. The package verification hashes thousands of files,
 // which are independent: here each 32-bit element of a vector register carries the state of a
 // different file, so one pass of the 64 steps advances 4 (SSE2, NEON), 8 (AVX2) or 16
 // (AVX-512) files by a block each. A lane whose file ends takes the next one.

@@ -45,7 +45,7 @@ class ResultCache {
   /// to a temporary file and renamed; failures are logged and leave the cache as it was).
   void put(std::string_view kind, std::string_view key, const std::string& value);
 
-  /// Counters since configure(), for logs and tests.
+  /// Counters since configure(), for tests (the listing itself logs its hits at -vv).
   struct Stats {
     std::uint64_t memory_hits = 0;
     std::uint64_t file_hits = 0;
